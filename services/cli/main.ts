@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { kafkaDevCommand } from './commands/kafka-dev.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { runCommand } from './commands/run.ts';
+import { simulateCommand } from './commands/simulate.ts';
+import { sqlCommand } from './commands/sql.ts';
+
+// The `qrm` command: only wiring. Each command lives in its own file under commands/.
+
+const program = new Command('qrm')
+  .description('product-quality risk monitor: Kafka feeds → ClickHouse → risk scores and early warnings')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .addHelpText('after', '\nConfiguration comes from environment variables; see README.md.');
+
+runCommand(program);
+migrateCommand(program);
+sqlCommand(program);
+kafkaDevCommand(program);
+simulateCommand(program);
+
+await program.parseAsync(process.argv);

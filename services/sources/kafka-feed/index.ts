@@ -1,0 +1,1 @@
+export { buildFeedConsumer, type FeedConsumer, type FeedConsumerOptions, type FeedConsumerDeps } from './consumer.ts';
