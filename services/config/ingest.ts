@@ -8,6 +8,7 @@ export const ingestEnv = {
   QRM_MAX_MESSAGE_BYTES: intWithDefault(1_048_576, 1_024, 64 * 1_048_576),
   QRM_MAX_JSON_DEPTH: intWithDefault(16, 2, 256),
   QRM_INGEST_RETRY_MAX_MS: intWithDefault(30_000, 100, 600_000),
+  QRM_KAFKA_SESSION_TIMEOUT_MS: intWithDefault(30_000, 6_000, 300_000),
 };
 
 type Env = z.output<z.ZodObject<typeof ingestEnv>>;
@@ -20,6 +21,7 @@ export function ingestConfig(env: Env) {
     maxMessageBytes: env.QRM_MAX_MESSAGE_BYTES,
     maxJsonDepth: env.QRM_MAX_JSON_DEPTH,
     retryMaxMs: env.QRM_INGEST_RETRY_MAX_MS,
+    sessionTimeoutMs: env.QRM_KAFKA_SESSION_TIMEOUT_MS,
   };
 }
 

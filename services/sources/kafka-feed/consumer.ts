@@ -43,8 +43,10 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
     // not the fetch size, bounds memory.
     maxBytesPerPartition: 4 * 1_048_576,
     maxBytes: 32 * 1_048_576,
-    sessionTimeout: 45_000,
-    heartbeatInterval: 3_000,
+    // A short long-poll keeps shutdown prompt: stop() waits for the fetch in flight.
+    maxWaitTimeInMs: 1_000,
+    sessionTimeout: opts.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(opts.sessionTimeoutMs / 3)),
   });
 
   let heartbeats = new Set<() => Promise<void>>();
