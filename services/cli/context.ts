@@ -8,8 +8,12 @@ import { createLogger } from '../telemetry/logger.ts';
 export type Context = { config: Config; log: Logger };
 
 export function context(): Context {
-  const config = loadConfig();
-  return { config, log: createLogger(config.app.logLevel) };
+  try {
+    const config = loadConfig();
+    return { config, log: createLogger(config.app.logLevel) };
+  } catch (err) {
+    fail(err);
+  }
 }
 
 /** Turns any failure into one readable line on stderr and a non-zero exit code. */
@@ -22,7 +26,7 @@ export function fail(err: unknown): never {
 
 /** chDB allows one process per data directory; say what that means instead of the engine's words. */
 export function explainLock(err: unknown, dataDir: string): unknown {
-  if (err instanceof Error && /Cannot lock file|Another server instance/.test(err.message)) {
+  if (err instanceof Error && /Cannot lock|Another server instance|Failed to create connection for path/.test(err.message)) {
     return new Error(`the embedded database in ${dataDir} is in use by another qrm process (embedded mode allows one process per data directory); stop it, or use that process's HTTP API`);
   }
   return err;

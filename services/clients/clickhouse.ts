@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../config/clickhouse.ts';
 
 // The one place that builds a ClickHouse client. Embedded mode plugs chDB (the engine in this process)
@@ -21,6 +21,10 @@ const settings = {
   final: 1,
 } as const;
 
+// The client would print every failed request to the console itself; qrm reports failures through
+// its own telemetry (with retry context), so the client stays quiet.
+const log = { level: ClickHouseLogLevel.OFF };
+
 // chDB quirk: the connection turns per-query settings into session-wide `SET` statements, so a
 // setting passed with one query stays in force for every later query of the process. Only settings
 // that are meant to hold for the whole process may be passed per query in embedded mode.
@@ -35,7 +39,7 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
     const { createChdbConnection } = await import('chdb/connection');
     // chdb types its connection against an older copy of the client's interfaces; the shapes match.
     const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
-    client = createClient({ connection, clickhouse_settings: settings });
+    client = createClient({ connection, clickhouse_settings: settings, log });
     // The chDB session keeps its current database, as a server does for `database` on each request.
     if (createDatabase) await client.command({ query: create });
     await client.command({ query: `USE ${config.database}` });
@@ -45,6 +49,7 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
       username: config.user,
       password: config.password,
       clickhouse_settings: settings,
+      log,
       request_timeout: 60_000,
       compression: { request: false, response: true },
     };

@@ -55,6 +55,7 @@ export const timestamp = (ctx: SchemaContext) =>
   z
     .string()
     .max(40)
+    .meta({ description: 'ISO 8601 with offset, or Beijing local time (YYYY-MM-DD HH:mm:ss, YYYY-MM-DDTHH:mm:ss, or a date meaning 00:00); at most 1 day in the future' })
     .transform((raw, c) => {
       const ms = parseTimestamp(raw);
       if (ms === undefined) {
@@ -68,7 +69,10 @@ export const timestamp = (ctx: SchemaContext) =>
       return ms;
     });
 
-export const regionCode = z.string().transform((raw, c) => {
+export const regionCode = z
+  .string()
+  .meta({ description: 'GB/T 2260 county-level code (6 digits) or 12-digit statistical code, reduced to its first six; must be a known county-level division' })
+  .transform((raw, c) => {
   const code = normalizeRegionCode(raw.trim());
   if (!code) {
     c.addIssue({ code: 'custom', message: `not a known county-level GB/T 2260 code: ${JSON.stringify(raw.slice(0, 20))}`, params: { reason: 'unknown_region' } });
@@ -77,7 +81,10 @@ export const regionCode = z.string().transform((raw, c) => {
   return code;
 });
 
-export const productCode = z.string().transform((raw, c) => {
+export const productCode = z
+  .string()
+  .meta({ description: 'a code from the product catalog, schemas/catalog/products.json' })
+  .transform((raw, c) => {
   if (!isProductCode(raw)) {
     c.addIssue({ code: 'custom', message: `not in the product catalog: ${JSON.stringify(raw.slice(0, 60))}`, params: { reason: 'unknown_product' } });
     return z.NEVER;
@@ -103,15 +110,8 @@ export function bilingualEnum<const T extends Record<string, string>>(labels: T)
     lookup.set(en, en);
     if (zh) lookup.set(zh, en);
   }
-  const accepted = [...lookup.keys()].join(', ');
-  return z.string().transform((raw, c) => {
-    const value = lookup.get(raw);
-    if (value === undefined) {
-      c.addIssue({ code: 'custom', message: `expected one of ${accepted}`, params: { reason: 'invalid_enum' } });
-      return z.NEVER;
-    }
-    return value;
-  });
+  // A real enum on the input side, so the generated JSON Schema lists every accepted spelling.
+  return z.enum([...lookup.keys()] as [string, ...string[]]).transform((raw) => lookup.get(raw)!);
 }
 
 /** `optional` in the contract: absent or null. */

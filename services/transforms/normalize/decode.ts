@@ -81,7 +81,7 @@ function reasonOf(issue: Issue, input: unknown): ReasonCode {
     const reason = (issue.params as { reason?: ReasonCode } | undefined)?.reason;
     if (reason) return reason;
   }
-  if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return 'missing_field';
+  if (valueAt(input, issue.path) === undefined) return 'missing_field';
   if (issue.code === 'invalid_value') return 'invalid_enum';
   return 'invalid_field';
 }
