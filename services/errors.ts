@@ -6,11 +6,9 @@ export const errorCodes = {
   CONFIG_INVALID: { retryable: false, message: 'configuration is invalid' },
   CLICKHOUSE_UNAVAILABLE: { retryable: true, message: 'ClickHouse is unavailable' },
   CLICKHOUSE_REJECTED: { retryable: false, message: 'ClickHouse rejected the statement' },
-  KAFKA_UNAVAILABLE: { retryable: true, message: 'Kafka is unavailable' },
   DLQ_PUBLISH_FAILED: { retryable: true, message: 'could not publish to the dead-letter topic' },
   MIGRATION_FAILED: { retryable: false, message: 'a schema migration failed' },
   KAFKA_DEV_UNAVAILABLE: { retryable: false, message: 'the local Kafka mock cluster cannot be started' },
-  READ_ONLY_VIOLATION: { retryable: false, message: 'only read-only queries are allowed' },
   SHUTDOWN: { retryable: false, message: 'the service is shutting down' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 
