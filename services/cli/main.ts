@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { backtestCommand } from './commands/backtest.ts';
 import { kafkaDevCommand } from './commands/kafka-dev.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { runCommand } from './commands/run.ts';
@@ -18,5 +19,6 @@ migrateCommand(program);
 sqlCommand(program);
 kafkaDevCommand(program);
 simulateCommand(program);
+backtestCommand(program);
 
 await program.parseAsync(process.argv);

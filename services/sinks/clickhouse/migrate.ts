@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { QrmError } from '../../errors.ts';
+import { loadReferenceData } from './reference-data.ts';
 
 // Versioned migrations from schemas/clickhouse/NNNN_name.sql, applied in order and recorded in
 // schema_migrations. Every statement is written to be safe to re-run (IF NOT EXISTS), so a migration
@@ -79,5 +80,6 @@ export async function migrate(ch: ClickHouse, log: Logger): Promise<{ applied: s
     log.info({ migration: m.name }, 'migration applied');
     now.push(m.name);
   }
+  await loadReferenceData(ch);
   return { applied: now };
 }

@@ -1,0 +1,25 @@
+-- Sample record ids behind the scores of warned cells at one region level, so every number a user
+-- sees can be traced to records: the latest complaints of the week, the failed spot checks of the
+-- year, the most negative media items of the week. Same time bounds as score.sql.
+WITH toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h, toDate({t:DateTime64(3, 'UTC')}, 'Asia/Shanghai') AS t_day
+SELECT product_code, cell, source, groupArray(5)(id) AS ids
+FROM
+(
+    SELECT product_code, {{cell}} AS cell, 'complaints' AS source, id, received_at AS at
+    FROM {{db}}.complaints
+    WHERE concat(product_code, '|', {{cell}}) IN {cells:Array(String)}
+      AND kind IN ('complaint', 'report') AND received_at < t_h AND received_at >= t_h - INTERVAL 7 DAY
+    UNION ALL
+    SELECT product_code, {{cell}} AS cell, 'spotcheck' AS source, id, coalesce(published_at, sampled_at) AS at
+    FROM {{db}}.spot_checks
+    WHERE concat(product_code, '|', {{cell}}) IN {cells:Array(String)}
+      AND result = 'fail' AND toDate(coalesce(published_at, sampled_at)) < t_day AND toDate(coalesce(published_at, sampled_at)) >= t_day - 365
+    UNION ALL
+    SELECT product_code, {{cell}} AS cell, 'media' AS source, id, published_at AS at
+    FROM (SELECT *, arrayJoin(region_codes) AS region_code FROM {{db}}.media_items
+          WHERE published_at < t_h AND published_at >= t_h - INTERVAL 7 DAY AND sentiment < 0)
+    WHERE concat(product_code, '|', {{cell}}) IN {cells:Array(String)}
+    ORDER BY at DESC, id
+)
+GROUP BY product_code, cell, source
+ORDER BY product_code, cell, source

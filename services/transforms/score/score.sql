@@ -1,0 +1,230 @@
+-- One scoring pass at evaluation time {t}, for one region level ({{cell}} is the region code at that
+-- level: the county itself, or its 4-digit prefecture or 2-digit province prefix). A pure function of
+-- the stored aggregates and {t}: complete hours before {t} only (complaints, media), complete days
+-- before {t} only (spot checks), so a pass sees exactly what was known at {t} and re-running it gives
+-- the same rows. The statistics are explained in docs/scoring.md.
+--
+-- Day offsets: k = 0 is the 24 hours ending at the last complete hour before {t}, k = 1 the 24 hours
+-- before that, and so on; k = 7, 14, ... fall on the same weekday and hour as k = 0.
+
+WITH
+    toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
+    toDate({t:DateTime64(3, 'UTC')}, 'Asia/Shanghai') AS t_day,
+    462 AS history_days,
+
+-- Complaints: severity-weighted voices per cell and day offset, and the exact distinct counts over
+-- the observed windows (a caller repeating across days is still one voice in a window).
+c_obs AS (
+    SELECT product_code, {{cell}} AS cell,
+        uniqExactMergeIf(voices, hour >= t_h - INTERVAL 1 DAY) AS o1,
+        uniqExactMergeIf(voices, hour >= t_h - INTERVAL 7 DAY) AS o7,
+        uniqExactMerge(voices) AS o28,
+        uniqExactMergeIf(ids, hour >= t_h - INTERVAL 7 DAY) AS n7,
+        uniqExact(region_code) AS counties
+    FROM {{db}}.complaints_hourly
+    WHERE hour < t_h AND hour >= t_h - INTERVAL 28 DAY
+    GROUP BY product_code, cell
+),
+c_days AS (
+    SELECT product_code, {{cell}} AS cell, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k, uniqExactMerge(voices) AS v
+    FROM {{db}}.complaints_hourly
+    WHERE hour < t_h AND hour >= t_h - toIntervalDay(history_days)
+      -- A cell without complaints in the last 28 days cannot exceed its baseline: skip its history.
+      AND (product_code, {{cell}}) IN (SELECT product_code, cell FROM c_obs)
+    GROUP BY product_code, cell, k
+),
+-- Arrays per cell (ClickHouse lambdas copy the arrays they capture, so the series are kept short):
+-- weekly sums for 66 weeks, and the same weekday-and-hour day of each of the last 9 weeks.
+c_series AS (
+    SELECT product_code, cell,
+        groupArrayInsertAt(0, 66)(week_v, toUInt32(week)) AS weeks,
+        groupArrayInsertAtIf(0, 9)(weekday_v, toUInt32(week), week < 9) AS same_weekday
+    FROM (
+        SELECT product_code, cell, intDiv(k, 7) AS week, toFloat64(sum(v)) AS week_v, toFloat64(sumIf(v, k % 7 = 0)) AS weekday_v
+        FROM c_days GROUP BY product_code, cell, week
+    )
+    GROUP BY product_code, cell
+),
+-- Media: reach-weighted negativity per cell and day offset; the largest exposé reach in 72 hours.
+m_days AS (
+    SELECT product_code, {{cell}} AS cell, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k,
+        arraySum(x -> x.2, groupUniqArrayMerge(items)) AS v,
+        arrayMax(x -> x.3, groupUniqArrayMerge(items)) AS exposure_reach,
+        uniqExact(region_code) AS counties
+    FROM {{db}}.media_hourly
+    WHERE hour < t_h AND hour >= t_h - INTERVAL 98 DAY
+    GROUP BY product_code, cell, k
+),
+m_series AS (
+    SELECT product_code, cell,
+        groupArrayInsertAtIf(0, 30)(toFloat64(v), toUInt32(k), k < 30) AS days,
+        groupArrayInsertAt(0, 14)(toFloat64(week_v), toUInt32(week)) AS weeks,
+        max(exposure_reach_72h) AS exposure_reach, max(counties) AS counties
+    FROM (
+        SELECT product_code, cell, k, v, intDiv(k, 7) AS week,
+            sum(v) OVER (PARTITION BY product_code, cell, intDiv(k, 7)) AS week_v,
+            if(k < 3, exposure_reach, 0) AS exposure_reach_72h, if(k < 28, counties, 0) AS counties
+        FROM m_days
+    )
+    GROUP BY product_code, cell
+    HAVING weeks[1] > 0
+),
+-- Reference windows for each observed window, one row per (cell, source, window): the same weekday
+-- and hour over eight weeks for one day, twelve earlier weeks for seven days, ten overlapping
+-- 28-day spans for 28 days (media: the 28 previous days, and twelve earlier weeks). A guard band leaves out the weeks just before the observed window, so an outbreak's
+-- own start does not raise its baseline. The yearly factor compares the same weeks last year with
+-- the weeks before them (1 when there is too little history).
+windows AS (
+    SELECT product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min, season, 0 AS exposure_reach
+    FROM (
+        SELECT s.product_code, s.cell, o.o1, o.o7, o.o28, o.counties, s.weeks, s.same_weekday,
+            arraySum(arraySlice(weeks, 52, 15)) >= 10 AS has_year,
+            if(has_year, least(3, greatest(0.5, (arrayAvg(arraySlice(weeks, 52, 3)) + 0.5) / (arrayAvg(arraySlice(weeks, 55, 12)) + 0.5))), 1) AS season
+        FROM c_series AS s INNER JOIN c_obs AS o USING (product_code, cell)
+        WHERE o.counties >= {min_counties:UInt8}
+    )
+    ARRAY JOIN [
+        (1, toFloat64(o1), arraySlice(same_weekday, 2, 8), 1.0, 5.0),
+        (7, toFloat64(o7), arraySlice(weeks, 3, 12), 2.0, 6.0),
+        (28, toFloat64(o28), arrayMap(j -> arraySum(arraySlice(weeks, j + 1, 4)), range(5, 15)), 4.0, 10.0)
+    ] AS w
+    UNION ALL
+    SELECT product_code, cell, 'media' AS source, counties, w.1, w.2, w.3, w.4, w.5, 1 AS season, exposure_reach
+    FROM m_series
+    ARRAY JOIN [
+        (1, days[1], arraySlice(days, 3, 28), 1.0, 10.0),
+        (7, weeks[1], arraySlice(weeks, 3, 12), 3.0, 15.0)
+    ] AS w
+    WHERE counties >= {min_counties:UInt8}
+),
+-- Baseline robust to past outbreaks (after Noufaily et al. 2013): a first mean and dispersion, then
+-- reference values more than 2.58 standard deviations above it are down-weighted by (2.58/s)^2
+-- before the final mean and dispersion. Exceedance uses Farrington's 2/3-power transform, under
+-- which an overdispersed count is close to normal: z = (O^(2/3) - mu^(2/3)) / ((2/3) sqrt(phi) mu^(1/6)).
+stats AS (
+    SELECT *,
+        arrayAvg(ys) AS m0,
+        greatest(1, arrayAvg(arrayMap(y -> pow(y - m0, 2), ys)) * length(ys) / greatest(length(ys) - 1, 1) / greatest(m0, floor_mu)) AS phi0,
+        sqrt(phi0 * greatest(m0, floor_mu)) AS sd0,
+        arrayMap(y -> if(y - m0 > 2.58 * sd0, pow(2.58 * sd0 / (y - m0), 2), 1), ys) AS ws,
+        arraySum(arrayMap((y, wt) -> y * wt, ys, ws)) / arraySum(ws) AS mu_ref,
+        greatest(mu_ref * season, floor_mu) AS mu,
+        greatest(1, arraySum(arrayMap((y, wt) -> wt * pow(y - mu_ref, 2), ys, ws)) / (greatest(mu_ref, floor_mu) * greatest(arraySum(ws) - 1, 1))) AS phi,
+        if(o >= o_min, (pow(o, 2 / 3) - pow(mu, 2 / 3)) / ((2 / 3) * sqrt(phi) * pow(mu, 1 / 6)), 0) AS z_stat,
+        -- An investigative exposé by a large outlet is enough on its own (feeds-v1: exposure = true).
+        multiIf(source != 'media', 0, exposure_reach >= 1000000, 7.6, exposure_reach >= 100000, 5.6, exposure_reach >= 10000, 3.6, 0) AS z_expose,
+        greatest(z_stat, z_expose) AS z
+    FROM windows
+),
+per_source AS (
+    SELECT product_code, cell, source, max(counties) AS counties,
+        argMax((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach), z) AS best,
+        max(z) AS z_max
+    FROM stats GROUP BY product_code, cell, source
+),
+complaint AS (SELECT * FROM per_source WHERE source = 'complaints'),
+media AS (SELECT * FROM per_source WHERE source = 'media'),
+-- Concentration: when one enterprise accounts for most complaints of the week, the signal is more
+-- telling than the same count spread over many (x1.25).
+concentration AS (
+    SELECT product_code, cell, max(n) AS top_n, argMax(enterprise_credit_code, n) AS top_enterprise
+    FROM (
+        SELECT product_code, {{cell}} AS cell, enterprise_credit_code, uniqExactMerge(ids) AS n
+        FROM {{db}}.complaints_enterprise_daily
+        WHERE day >= toDate(t_h - INTERVAL 7 DAY) AND day <= toDate(t_h)
+        GROUP BY product_code, cell, enterprise_credit_code
+    )
+    GROUP BY product_code, cell
+),
+-- Spot checks, by the day results became known. Failed samples weigh 1 with a safety item, 0.6 with a
+-- performance item, 0.3 with labelling only. The failure rate is shrunk towards the product's rate
+-- (empirical Bayes, beta prior worth 10 samples; the product rate itself is the catalog prior
+-- updated with the last year's national results).
+s_cells AS (
+    SELECT product_code, {{cell}} AS cell,
+        uniqExactMergeIf(samples, day >= t_day - 90) AS n90,
+        uniqExactMergeIf(fails, day >= t_day - 90) AS f90,
+        uniqExactMergeIf(safety_fails, day >= t_day - 90) AS sf90,
+        uniqExactMergeIf(performance_fails, day >= t_day - 90) AS pf90,
+        uniqExactMerge(samples) AS n365,
+        uniqExactMerge(fails) AS f365,
+        uniqExactMerge(safety_fails) AS sf365,
+        uniqExactMerge(performance_fails) AS pf365,
+        uniqExactMergeIf(samples, day < t_day - 90) AS n_before,
+        uniqExactMergeIf(fails, day < t_day - 90) AS f_before,
+        uniqExact(region_code) AS counties
+    FROM {{db}}.spot_checks_daily
+    WHERE day < t_day AND day >= t_day - 365
+    GROUP BY product_code, cell
+),
+s_product AS (
+    SELECT p.code AS product_code,
+        (ifNull(d.f, 0) + 50 * p.national_fail_rate) / (ifNull(d.n, 0) + 50) AS p0
+    FROM {{db}}.products AS p FINAL
+    LEFT JOIN (
+        SELECT product_code, uniqExactMerge(samples) AS n, uniqExactMerge(fails) AS f
+        FROM {{db}}.spot_checks_daily WHERE day < t_day AND day >= t_day - 365 GROUP BY product_code
+    ) AS d ON d.product_code = p.code
+),
+repeaters AS (
+    SELECT product_code, cell, countIf(n >= 2) AS repeat_enterprises
+    FROM (
+        SELECT product_code, {{cell}} AS cell, enterprise_credit_code, uniqExactMerge(fails) AS n
+        FROM {{db}}.spot_check_failures_enterprise
+        WHERE day < t_day AND day >= t_day - 365
+        GROUP BY product_code, cell, enterprise_credit_code
+    )
+    GROUP BY product_code, cell
+),
+spotcheck AS (
+    SELECT c.product_code AS product_code, c.cell AS cell, c.counties AS counties,
+        n90, f90, n365, f365, p.p0 AS p0,
+        sf90 + 0.6 * pf90 + 0.3 * (f90 - sf90 - pf90) AS wf90,
+        sf365 + 0.6 * pf365 + 0.3 * (f365 - sf365 - pf365) AS wf365,
+        (wf90 + 10 * p0) / (n90 + 10) AS p90,
+        (wf365 + 10 * p0) / (n365 + 10) AS p365,
+        (p90 - p0) / sqrt(p0 * (1 - p0) / (n90 + 10)) AS z90,
+        (p365 - p0) / sqrt(p0 * (1 - p0) / (n365 + 10)) AS z365,
+        ifNull(r.repeat_enterprises, 0) AS repeat_enterprises,
+        f90 > 0 AND f_before = 0 AND n_before >= 3 AS rebound,
+        n365 >= 5 AND (n365 - f365) / n365 < 0.85 AS below_target,
+        -- Repeat offenders and rebounds are facts about enterprises in one county; summed over a
+        -- province they would only measure its size, so they count at county level only.
+        greatest(if(f90 > 0, z90, 0), if(f365 > 0, z365, 0), if(below_target, 2, 0))
+            + if(f90 > 0 AND {min_counties:UInt8} = 1, least(2, repeat_enterprises) + 1.5 * rebound, 0) AS z
+    FROM s_cells AS c
+    INNER JOIN s_product AS p ON p.product_code = c.product_code
+    LEFT JOIN repeaters AS r ON r.product_code = c.product_code AND r.cell = c.cell
+    WHERE c.counties >= {min_counties:UInt8} AND f365 > 0
+),
+cells AS (
+    SELECT product_code, cell FROM complaint
+    UNION DISTINCT SELECT product_code, cell FROM media
+    UNION DISTINCT SELECT product_code, cell FROM spotcheck
+)
+SELECT
+    x.product_code AS product_code,
+    x.cell AS region_code,
+    least(10, greatest(0, c.z_max)) * if(k.top_n >= 3 AND k.top_n >= 0.6 * co.n7, 1.25, 1) AS complaint_z,
+    least(10, greatest(0, s.z)) AS spotcheck_z,
+    least(10, greatest(0, m.z_max)) AS media_z,
+    -- Independent sources agreeing: the root of summed squares grows faster with two moderate
+    -- signals than with one. 10 points per unit of z above 0.5: level IV (30) needs z = 3.5, which a
+    -- cell without an outbreak reaches in well under 1 % of weeks even with three windows tested daily.
+    least(100, greatest(0, round(10 * (sqrt(pow(complaint_z, 2) + pow(spotcheck_z, 2) + pow(media_z, 2)) - 0.5), 1))) AS score,
+    c.best AS complaint_best, co.o1 AS c_o1, co.o7 AS c_o7, co.o28 AS c_o28, co.n7 AS c_n7,
+    k.top_enterprise AS top_enterprise, k.top_n AS top_enterprise_n,
+    m.best AS media_best,
+    s.n90 AS s_n90, s.f90 AS s_f90, s.n365 AS s_n365, s.f365 AS s_f365, round(s.p0, 4) AS s_p0,
+    round(s.p90, 4) AS s_p90, round(s.p365, 4) AS s_p365, s.repeat_enterprises AS s_repeat, s.rebound AS s_rebound, s.below_target AS s_below_target,
+    greatest(ifNull(c.counties, 0), ifNull(m.counties, 0), ifNull(s.counties, 0)) AS counties
+FROM cells AS x
+LEFT JOIN complaint AS c ON c.product_code = x.product_code AND c.cell = x.cell
+LEFT JOIN c_obs AS co ON co.product_code = x.product_code AND co.cell = x.cell
+LEFT JOIN concentration AS k ON k.product_code = x.product_code AND k.cell = x.cell
+LEFT JOIN media AS m ON m.product_code = x.product_code AND m.cell = x.cell
+LEFT JOIN spotcheck AS s ON s.product_code = x.product_code AND s.cell = x.cell
+WHERE score >= 10
+-- The aggregates are merged explicitly above; FINAL (on by default for qrm's reads of raw tables)
+-- would only make ClickHouse merge them a second time.
+SETTINGS final = 0
