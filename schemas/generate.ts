@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { dlqHeadersV1 } from './dlq/headers.ts';
 import { feedSchemasV1 } from './feeds/v1/index.ts';
+import { warningEventV1 } from './outputs/warning-event.ts';
 
 // The JSON Schema files are generated from the zod schemas, never edited by hand; a test fails when
 // the committed files differ from what this produces. Run with `npm run schemas`.
@@ -33,6 +34,11 @@ export function generatedSchemas(): Record<string, string> {
     $id: 'https://qrm.example/schemas/dlq/headers.v1.schema.json',
     title: 'qrm.dlq message headers (v1)',
     ...z.toJSONSchema(dlqHeadersV1, { io: 'input' }),
+  });
+  out['outputs/warning-event.v1.schema.json'] = render({
+    $id: 'https://qrm.example/schemas/outputs/warning-event.v1.schema.json',
+    title: 'qrm.risk.warnings message (v1)',
+    ...z.toJSONSchema(warningEventV1, { io: 'output' }),
   });
   return out;
 }

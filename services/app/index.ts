@@ -6,6 +6,7 @@ import type { Config } from '../config/index.ts';
 import { QrmError } from '../errors.ts';
 import { buildHttpServer } from '../http/server.ts';
 import { buildIngest } from './ingest.ts';
+import { buildScore } from './score.ts';
 import { resolvePiiKey } from './pii-key.ts';
 import type { Service } from './service.ts';
 
@@ -13,7 +14,7 @@ import type { Service } from './service.ts';
 // against their own chDB, mock cluster and metrics registry, and the same code runs all-in-one
 // (`qrm run`) or one service per process (`qrm run --services ingest`).
 
-export const serviceNames = ['ingest'] as const;
+export const serviceNames = ['ingest', 'score'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export type AppDeps = { log: Logger; registry: Registry; ch: ClickHouse; kafka: Kafka };
@@ -32,6 +33,8 @@ export function build(config: Config, deps: AppDeps, names: readonly ServiceName
     switch (name) {
       case 'ingest':
         return buildIngest(config, { ...deps, piiKey: resolvePiiKey(config) });
+      case 'score':
+        return buildScore(config, deps);
     }
   });
   const http = buildHttpServer(config.app.httpPort, {

@@ -3,6 +3,7 @@ import { backtestCommand } from './commands/backtest.ts';
 import { kafkaDevCommand } from './commands/kafka-dev.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { runCommand } from './commands/run.ts';
+import { scoreCommand } from './commands/score.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { sqlCommand } from './commands/sql.ts';
 
@@ -19,6 +20,7 @@ migrateCommand(program);
 sqlCommand(program);
 kafkaDevCommand(program);
 simulateCommand(program);
+scoreCommand(program);
 backtestCommand(program);
 
 await program.parseAsync(process.argv);

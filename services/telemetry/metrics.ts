@@ -65,3 +65,39 @@ export function ingestMetrics(registry: Registry) {
 }
 
 export type IngestMetrics = ReturnType<typeof ingestMetrics>;
+
+export function scoreMetrics(registry: Registry) {
+  return {
+    passes: new Counter({
+      name: 'qrm_score_passes_total',
+      help: 'Scoring passes, by outcome (ok, failed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    passDuration: new Histogram({
+      name: 'qrm_score_pass_duration_seconds',
+      help: 'Duration of one scoring pass (all region levels, scores and warnings stored)',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    lastSuccess: new Gauge({
+      name: 'qrm_score_last_success_timestamp_seconds',
+      help: 'Evaluation time of the last successful scoring pass',
+      registers: [registry],
+    }),
+    cells: new Gauge({
+      name: 'qrm_score_cells_scored',
+      help: 'Cells with a score of at least 10 in the last pass, by region level',
+      labelNames: ['region_level'] as const,
+      registers: [registry],
+    }),
+    warningEvents: new Counter({
+      name: 'qrm_score_warning_events_total',
+      help: 'Warning state changes derived by scoring, by event',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type ScoreMetrics = ReturnType<typeof scoreMetrics>;

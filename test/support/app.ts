@@ -26,6 +26,8 @@ export function testConfig(env: Record<string, string>): Config {
     LOG_LEVEL: 'silent',
     QRM_KAFKA_SESSION_TIMEOUT_MS: '6000',
     QRM_KAFKA_DEV_FILE: '/nonexistent',
+    // Never the repository's ./data: each test file gets its own database unless it says otherwise.
+    QRM_DATA_DIR: tempDir(),
     ...env,
   });
 }

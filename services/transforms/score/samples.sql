@@ -2,7 +2,8 @@
 -- sees can be traced to records: the latest complaints of the week, the failed spot checks of the
 -- year, the most negative media items of the week. Same time bounds as score.sql.
 WITH toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h, toDate({t:DateTime64(3, 'UTC')}, 'Asia/Shanghai') AS t_day
-SELECT product_code, cell, source, groupArray(5)(id) AS ids
+-- Latest first, ties by id: the same five ids on every run.
+SELECT product_code, cell, source, arrayMap(x -> x.2, arraySlice(arrayReverseSort(groupArray((at, id))), 1, 5)) AS ids
 FROM
 (
     SELECT product_code, {{cell}} AS cell, 'complaints' AS source, id, received_at AS at
@@ -19,7 +20,6 @@ FROM
     FROM (SELECT *, arrayJoin(region_codes) AS region_code FROM {{db}}.media_items
           WHERE published_at < t_h AND published_at >= t_h - INTERVAL 7 DAY AND sentiment < 0)
     WHERE concat(product_code, '|', {{cell}}) IN {cells:Array(String)}
-    ORDER BY at DESC, id
 )
 GROUP BY product_code, cell, source
 ORDER BY product_code, cell, source

@@ -225,6 +225,7 @@ LEFT JOIN concentration AS k ON k.product_code = x.product_code AND k.cell = x.c
 LEFT JOIN media AS m ON m.product_code = x.product_code AND m.cell = x.cell
 LEFT JOIN spotcheck AS s ON s.product_code = x.product_code AND s.cell = x.cell
 WHERE score >= 10
+ORDER BY product_code, region_code
 -- The aggregates are merged explicitly above; FINAL (on by default for qrm's reads of raw tables)
 -- would only make ClickHouse merge them a second time.
 SETTINGS final = 0

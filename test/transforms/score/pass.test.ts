@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPass } from '../../../services/app/scoring.ts';
+import type { ClickHouse } from '../../../services/clients/clickhouse.ts';
+import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
+import { scorePass, type ScoredCell } from '../../../services/transforms/score/pass.ts';
+import { count, openClickHouse, tempDir, testConfig } from '../../support/app.ts';
+import { background, complaint, hours, mediaItem, spotCheck } from '../../support/rows.ts';
+
+// Scoring against chDB with controlled histories: each scenario lives in its own product or region
+// so one database serves them all. T is the evaluation time.
+
+const T = Date.UTC(2026, 9, 1, 0, 0, 0);
+const at = new Date(T);
+let ch: ClickHouse;
+
+const find = (cells: ScoredCell[], product: string, region: string, level = 'county') =>
+  cells.find((c) => c.productCode === product && c.regionCode === region && c.regionLevel === level);
+
+beforeAll(async () => {
+  ch = await openClickHouse(testConfig({ QRM_DATA_DIR: tempDir() }));
+  // 1. waterproof_membrane in Xinle: 120 days of background, then a surge of 40 complaints in the last day.
+  await insertRows(ch, 'complaints', [
+    ...background(120, T, (i, t) => complaint(`bg-${i}`, t)),
+    ...Array.from({ length: 40 }, (_, i) => complaint(`surge-${i}`, T - hours(20) + i * 60_000, { issue: i % 4 ? 'quality_defect' : 'safety_hazard', enterprise: '91130184MA07L8XQ45' })),
+  ]);
+  // 2. coating in Boye: same background, one caller calls 30 times over the last week.
+  await insertRows(ch, 'complaints', [
+    ...background(120, T, (i, t) => complaint(`c-bg-${i}`, t, { product: 'coating', region: '130637' })),
+    ...Array.from({ length: 30 }, (_, i) => complaint(`flood-${i}`, T - hours(150) + i * hours(5), { product: 'coating', region: '130637', phoneHash: 'same-caller' })),
+  ]);
+  // 3. toy in Chenghai: background media, then an exposé with 2 million reach 3 hours before T.
+  await insertRows(ch, 'media_items', [
+    ...background(60, T, (i, t) => mediaItem(`m-bg-${i}`, t, { product: 'toy', regions: ['440515'] })),
+    mediaItem('expose-1', T - hours(3), { product: 'toy', regions: ['440515'], sentiment: -0.9, reach: 2_000_000, exposure: true }),
+  ]);
+  // 4. wood_panel in Cao county: passing spot checks for a year, then a cluster of safety failures.
+  await insertRows(ch, 'spot_checks', [
+    ...Array.from({ length: 20 }, (_, i) => spotCheck(`sc-pass-${i}`, T - hours(24 * (100 + 12 * i)), { product: 'wood_panel', region: '371721' })),
+    ...Array.from({ length: 6 }, (_, i) => spotCheck(`sc-fail-${i}`, T - hours(24 * (5 + i)), { product: 'wood_panel', region: '371721', result: 'fail', enterprise: i < 3 ? '91371721MA3C0000X0' : '' })),
+  ]);
+  // 5. wire_cable in five counties of Shijiazhuang (1301): a modest rise in each.
+  const counties = ['130102', '130104', '130105', '130107', '130108'];
+  for (const [n, region] of counties.entries()) {
+    await insertRows(ch, 'complaints', [
+      ...background(120, T, (i, t) => complaint(`w-${n}-bg-${i}`, t, { product: 'wire_cable', region })),
+      ...Array.from({ length: 8 }, (_, i) => complaint(`w-${n}-rise-${i}`, T - hours(6 * 24) + i * hours(17), { product: 'wire_cable', region })),
+    ]);
+  }
+});
+
+afterAll(async () => ch?.close());
+
+describe('scoring pass', () => {
+  it('warns on a complaint surge, with evidence that explains the score', async () => {
+    const cells = await scorePass(ch, at);
+    const c = find(cells, 'waterproof_membrane', '130184')!;
+    expect(c.level).toMatch(/^(I|II)$/);
+    const [signal] = c.evidence.signals;
+    expect(signal?.source).toBe('complaints');
+    expect(Number(signal?.observed.weightedVoices)).toBeGreaterThan(Number(signal?.expected.weightedVoices) * 3);
+    // The score is recomputable from the evidence: 10 × (√Σz² − 0.5).
+    const z = Math.sqrt(c.evidence.signals.reduce((s, x) => s + x.z ** 2, 0));
+    expect(c.score).toBeCloseTo(Math.min(100, 10 * (z - 0.5)), 0);
+    expect(c.evidence.samples.complaints?.length).toBe(5);
+    expect(signal?.findings.join(' ')).toContain('91130184MA07L8XQ45');
+  });
+
+  it('counts one caller as one voice: a flood from one phone does not warn', async () => {
+    const c = find(await scorePass(ch, at), 'coating', '130637');
+    expect(c?.level).toBeUndefined();
+  });
+
+  it('an exposé by a large outlet warns on its own within hours', async () => {
+    const c = find(await scorePass(ch, at), 'toy', '440515')!;
+    expect(['I', 'II']).toContain(c.level);
+    expect(c.evidence.signals.find((s) => s.source === 'media')?.findings[0]).toContain('exposé');
+    // Three hours earlier the exposé was not yet published: nothing to warn about.
+    expect(find(await scorePass(ch, new Date(T - hours(4))), 'toy', '440515')?.level).toBeUndefined();
+  });
+
+  it('a cluster of failed spot checks raises the spot-check signal with its findings', async () => {
+    const c = find(await scorePass(ch, at), 'wood_panel', '371721')!;
+    const s = c.evidence.signals.find((x) => x.source === 'spotcheck')!;
+    expect(s.z).toBeGreaterThan(3);
+    expect(s.observed.failed90d).toBe(6);
+    expect(s.findings.join(' ')).toMatch(/failed twice|85 %/);
+    expect(c.level).toBeDefined();
+  });
+
+  it('sees a diffuse rise at prefecture level that no county shows', async () => {
+    const cells = await scorePass(ch, at);
+    const counties = cells.filter((c) => c.productCode === 'wire_cable' && c.regionLevel === 'county');
+    expect(counties.every((c) => c.level === undefined)).toBe(true);
+    expect(find(cells, 'wire_cable', '1301', 'prefecture')?.level).toBeDefined();
+  });
+
+  it('is a pure function of the data and t', async () => {
+    const a = await scorePass(ch, at);
+    const b = await scorePass(ch, at);
+    expect(b).toEqual(a);
+  });
+
+  it('does not change when messages are delivered again', async () => {
+    const before = await scorePass(ch, at);
+    await insertRows(ch, 'complaints', Array.from({ length: 40 }, (_, i) => complaint(`surge-${i}`, T - hours(20) + i * 60_000, { issue: i % 4 ? 'quality_defect' : 'safety_hazard', enterprise: '91130184MA07L8XQ45' })));
+    await insertRows(ch, 'media_items', [mediaItem('expose-1', T - hours(3), { product: 'toy', regions: ['440515'], sentiment: -0.9, reach: 2_000_000, exposure: true })]);
+    await insertRows(ch, 'spot_checks', Array.from({ length: 6 }, (_, i) => spotCheck(`sc-fail-${i}`, T - hours(24 * (5 + i)), { product: 'wood_panel', region: '371721', result: 'fail', enterprise: i < 3 ? '91371721MA3C0000X0' : '' })));
+    expect(await scorePass(ch, at)).toEqual(before);
+  });
+
+  it('counts late data in the window it belongs to at the next pass', async () => {
+    const before = find(await scorePass(ch, at), 'waterproof_membrane', '130184')!;
+    // Ten complaints from yesterday arrive only now.
+    await insertRows(ch, 'complaints', Array.from({ length: 10 }, (_, i) => complaint(`late-${i}`, T - hours(10) + i * 60_000)));
+    const after = find(await scorePass(ch, at), 'waterproof_membrane', '130184')!;
+    expect(Number(after.evidence.signals[0]?.observed.voices1d)).toBe(Number(before.evidence.signals[0]?.observed.voices1d) + 10);
+  });
+});
+
+describe('runPass', () => {
+  it('stores scores and warning events idempotently per evaluation time', async () => {
+    const first = await runPass(ch, at);
+    expect(first.events.some((e) => e.event === 'opened' && e.productCode === 'waterproof_membrane')).toBe(true);
+    const again = await runPass(ch, at);
+    expect(again.events).toEqual(first.events);
+    expect(await count(ch, `SELECT count() FROM warnings WHERE evaluated_at = {t:DateTime64(3, 'UTC')}`, { t: '2026-10-01 00:00:00.000' })).toBe(first.events.length);
+    expect(await count(ch, `SELECT count() FROM risk_scores WHERE evaluated_at = {t:DateTime64(3, 'UTC')}`, { t: '2026-10-01 00:00:00.000' })).toBe(first.cells.length);
+    // The next pass continues the same warnings instead of opening them again.
+    const next = await runPass(ch, new Date(T + hours(1)));
+    expect(next.events.filter((e) => e.event === 'opened' && e.productCode === 'waterproof_membrane' && e.regionLevel === 'county')).toEqual([]);
+  });
+});
