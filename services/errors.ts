@@ -10,11 +10,15 @@ export const errorCodes = {
   MIGRATION_FAILED: { retryable: false, message: 'a schema migration failed' },
   KAFKA_DEV_UNAVAILABLE: { retryable: false, message: 'the local Kafka mock cluster cannot be started' },
   SHUTDOWN: { retryable: false, message: 'the service is shutting down' },
+  EMAIL_UNAVAILABLE: { retryable: true, message: 'the SMTP server is unreachable or deferred the message' },
+  EMAIL_REJECTED: { retryable: false, message: 'the SMTP server rejected the message' },
+  SMS_UNAVAILABLE: { retryable: true, message: 'the SMS gateway is unreachable or failing' },
+  SMS_REJECTED: { retryable: false, message: 'the SMS gateway rejected the message' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
 
-export type Stage = 'config' | 'decode' | 'insert' | 'dlq' | 'commit' | 'migrate' | 'query' | 'http' | 'cli' | 'kafka';
+export type Stage = 'config' | 'decode' | 'insert' | 'dlq' | 'commit' | 'migrate' | 'query' | 'http' | 'cli' | 'kafka' | 'notify';
 
 export class QrmError extends Error {
   readonly code: ErrorCode;
