@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { dlqHeadersV1 } from './dlq/headers.ts';
 import { feedSchemasV1 } from './feeds/v1/index.ts';
+import { inspectionRequestV1 } from './outputs/inspection-request.ts';
 import { warningEventV1 } from './outputs/warning-event.ts';
 
 // The JSON Schema files are generated from the zod schemas, never edited by hand; a test fails when
@@ -39,6 +40,11 @@ export function generatedSchemas(): Record<string, string> {
     $id: 'https://qrm.example/schemas/outputs/warning-event.v1.schema.json',
     title: 'qrm.risk.warnings message (v1)',
     ...z.toJSONSchema(warningEventV1, { io: 'output' }),
+  });
+  out['outputs/inspection-request.v1.schema.json'] = render({
+    $id: 'https://qrm.example/schemas/outputs/inspection-request.v1.schema.json',
+    title: 'qrm.inspection.requests message (v1)',
+    ...z.toJSONSchema(inspectionRequestV1, { io: 'output' }),
   });
   return out;
 }

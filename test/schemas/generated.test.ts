@@ -14,8 +14,8 @@ describe('generated JSON Schema files', () => {
     expect(committed, `schemas/${path} is stale: run npm run schemas`).toBe(generated[path]);
   });
 
-  it('covers the three feeds, the dead-letter headers and the warning events', () => {
-    expect(Object.keys(generated).sort()).toEqual(['dlq/headers.v1.schema.json', 'feeds/v1/hotline.schema.json', 'feeds/v1/media.schema.json', 'feeds/v1/spotcheck.schema.json', 'outputs/warning-event.v1.schema.json']);
+  it('covers the three feeds, the dead-letter headers, the warning events and the inspection requests', () => {
+    expect(Object.keys(generated).sort()).toEqual(['dlq/headers.v1.schema.json', 'feeds/v1/hotline.schema.json', 'feeds/v1/media.schema.json', 'feeds/v1/spotcheck.schema.json', 'outputs/inspection-request.v1.schema.json', 'outputs/warning-event.v1.schema.json']);
   });
 
   it('lists the Chinese labels the contract accepts', () => {
