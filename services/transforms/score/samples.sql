@@ -1,7 +1,7 @@
 -- Sample record ids behind the scores of warned cells at one region level, so every number a user
 -- sees can be traced to records: the latest complaints of the week, the failed spot checks of the
 -- year, the most negative media items of the week. Same time bounds as score.sql.
-WITH toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h, toDate({t:DateTime64(3, 'UTC')}, 'Asia/Shanghai') AS t_day
+WITH toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h, toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day
 -- Latest first, ties by id: the same five ids on every run.
 SELECT product_code, cell, source, arrayMap(x -> x.2, arraySlice(arrayReverseSort(groupArray((at, id))), 1, 5)) AS ids
 FROM

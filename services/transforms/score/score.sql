@@ -1,7 +1,7 @@
 -- One scoring pass at evaluation time {t}, for one region level ({{cell}} is the region code at that
 -- level: the county itself, or its 4-digit prefecture or 2-digit province prefix). A pure function of
 -- the stored aggregates and {t}: complete hours before {t} only (complaints, media), complete days
--- before {t} only (spot checks), so a pass sees exactly what was known at {t} and re-running it gives
+-- (UTC, as the spot-check aggregates are bucketed) before {t} only (spot checks), so a pass sees exactly what was known at {t} and re-running it gives
 -- the same rows. The statistics are explained in docs/scoring.md.
 --
 -- Day offsets: k = 0 is the 24 hours ending at the last complete hour before {t}, k = 1 the 24 hours
@@ -9,7 +9,7 @@
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
-    toDate({t:DateTime64(3, 'UTC')}, 'Asia/Shanghai') AS t_day,
+    toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day,
     462 AS history_days,
 
 -- Complaints: severity-weighted voices per cell and day offset, and the exact distinct counts over
