@@ -4,7 +4,9 @@ import type { Registry } from 'prom-client';
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import type { Config } from '../config/index.ts';
 import { QrmError } from '../errors.ts';
-import { buildHttpServer } from '../http/server.ts';
+import { apiRoutes } from '../http/api.ts';
+import { buildHttpServer, type Route } from '../http/server.ts';
+import { buildAlert, type AlertDeps } from './alert.ts';
 import { buildIngest } from './ingest.ts';
 import { buildScore } from './score.ts';
 import { resolvePiiKey } from './pii-key.ts';
@@ -14,7 +16,7 @@ import type { Service } from './service.ts';
 // against their own chDB, mock cluster and metrics registry, and the same code runs all-in-one
 // (`qrm run`) or one service per process (`qrm run --services ingest`).
 
-export const serviceNames = ['ingest', 'score'] as const;
+export const serviceNames = ['ingest', 'score', 'alert', 'api'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export type AppDeps = { log: Logger; registry: Registry; ch: ClickHouse; kafka: Kafka };
@@ -28,16 +30,22 @@ export function parseServices(list: string): ServiceName[] {
   return [...new Set(names)] as ServiceName[];
 }
 
-export function build(config: Config, deps: AppDeps, names: readonly ServiceName[] = serviceNames) {
+export function build(config: Config, deps: AppDeps & { alert?: Partial<AlertDeps> }, names: readonly ServiceName[] = serviceNames) {
+  const routes: Route[] = [];
   const services: Service[] = names.map((name) => {
     switch (name) {
       case 'ingest':
         return buildIngest(config, { ...deps, piiKey: resolvePiiKey(config) });
       case 'score':
         return buildScore(config, deps);
+      case 'alert':
+        return buildAlert(config, { ...deps, ...deps.alert });
+      case 'api':
+        return buildApi(config, deps, routes);
     }
   });
   const http = buildHttpServer(config.app.httpPort, {
+    routes,
     registry: deps.registry,
     log: deps.log.child({ component: 'http' }),
     ready: async () => {
@@ -79,3 +87,22 @@ export function build(config: Config, deps: AppDeps, names: readonly ServiceName
 }
 
 export type App = ReturnType<typeof build>;
+
+/** The bureaus' HTTP API on the shared port; its producer publishes acknowledgements. */
+function buildApi(config: Config, deps: AppDeps, routes: Route[]): Service {
+  const producer = deps.kafka.producer({ allowAutoTopicCreation: true });
+  let ready = false;
+  routes.push(apiRoutes({ ch: deps.ch, producer, warningsTopic: config.kafka.topics.warnings, tokens: config.alert.apiTokens, log: deps.log.child({ component: 'api' }) }));
+  return {
+    name: 'api',
+    async start() {
+      await producer.connect();
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      await producer.disconnect();
+    },
+    ready: () => ready,
+  };
+}

@@ -2,10 +2,13 @@ import { Command } from 'commander';
 import { backtestCommand } from './commands/backtest.ts';
 import { kafkaDevCommand } from './commands/kafka-dev.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { reportCommand } from './commands/report.ts';
+import { routesCommand } from './commands/routes.ts';
 import { runCommand } from './commands/run.ts';
 import { scoreCommand } from './commands/score.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { sqlCommand } from './commands/sql.ts';
+import { silenceCommand, warningsCommand } from './commands/warnings.ts';
 
 // The `qrm` command: only wiring. Each command lives in its own file under commands/.
 
@@ -22,5 +25,9 @@ kafkaDevCommand(program);
 simulateCommand(program);
 scoreCommand(program);
 backtestCommand(program);
+warningsCommand(program);
+silenceCommand(program);
+routesCommand(program);
+reportCommand(program);
 
 await program.parseAsync(process.argv);

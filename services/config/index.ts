@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { QrmError } from '../errors.ts';
+import { alertConfig, alertEnv } from './alert.ts';
 import { appConfig, appEnv } from './app.ts';
 import { clickhouseConfig, clickhouseEnv } from './clickhouse.ts';
 import { ingestConfig, ingestEnv } from './ingest.ts';
@@ -8,13 +9,14 @@ import { kafkaConfig, kafkaEnv } from './kafka.ts';
 
 // The root schema is keyed by environment variable names, so every validation message names the
 // exact variable to fix. Components own their part; this file only composes.
-const rootEnv = z.object({ ...kafkaEnv, ...clickhouseEnv, ...ingestEnv, ...appEnv });
+const rootEnv = z.object({ ...kafkaEnv, ...clickhouseEnv, ...ingestEnv, ...appEnv, ...alertEnv });
 
 export type Config = Readonly<{
   kafka: ReturnType<typeof kafkaConfig>;
   clickhouse: ReturnType<typeof clickhouseConfig>;
   ingest: ReturnType<typeof ingestConfig>;
   app: ReturnType<typeof appConfig>;
+  alert: ReturnType<typeof alertConfig>;
 }>;
 
 export type EnvSource = Record<string, string | undefined>;
@@ -40,11 +42,12 @@ export function loadConfig(env: EnvSource = process.env): Config {
     clickhouse: clickhouseConfig(e),
     ingest: ingestConfig(e),
     app: appConfig(e),
+    alert: alertConfig(e),
   });
 }
 
 function isSecret(name: string): boolean {
-  return /PASSWORD|SECRET|KEY/.test(name);
+  return /PASSWORD|SECRET|KEY|TOKEN/.test(name);
 }
 
 /**

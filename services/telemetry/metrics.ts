@@ -101,3 +101,39 @@ export function scoreMetrics(registry: Registry) {
 }
 
 export type ScoreMetrics = ReturnType<typeof scoreMetrics>;
+
+export function alertMetrics(registry: Registry) {
+  return {
+    events: new Counter({
+      name: 'qrm_alert_warning_events_total',
+      help: 'Warning events consumed by the alert service, by event (invalid ones as "invalid")',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'qrm_alert_notifications_total',
+      help: 'Notification delivery outcomes, by channel and status (sent, failed, rejected, silenced)',
+      labelNames: ['channel', 'status'] as const,
+      registers: [registry],
+    }),
+    messages: new Counter({
+      name: 'qrm_alert_messages_sent_total',
+      help: 'Emails and SMS actually sent (one email may carry several grouped notifications)',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
+    inspectionRequests: new Counter({
+      name: 'qrm_alert_inspection_requests_total',
+      help: 'Inspection requests published',
+      registers: [registry],
+    }),
+    dispatchDuration: new Histogram({
+      name: 'qrm_alert_dispatch_duration_seconds',
+      help: 'Duration of one dispatch round',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+  };
+}
+
+export type AlertMetrics = ReturnType<typeof alertMetrics>;

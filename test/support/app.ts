@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { AlertDeps } from '../../services/app/alert.ts';
 import { build, type ServiceName } from '../../services/app/index.ts';
 import { connectClickHouse, type ClickHouse } from '../../services/clients/clickhouse.ts';
 import { createKafka } from '../../services/clients/kafka.ts';
@@ -38,10 +39,10 @@ export async function openClickHouse(config: Config): Promise<ClickHouse> {
   return ch;
 }
 
-export function buildApp(config: Config, ch: ClickHouse, services: ServiceName[] = ['ingest']) {
+export function buildApp(config: Config, ch: ClickHouse, services: ServiceName[] = ['ingest'], alert: Partial<AlertDeps> = {}) {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const registry = createRegistry(false);
-  const app = build(config, { log, registry, ch, kafka: createKafka(config.kafka, log) }, services);
+  const app = build(config, { log, registry, ch, kafka: createKafka(config.kafka, log), alert }, services);
   return { app, registry };
 }
 

@@ -7,7 +7,10 @@ import type { Logger } from '../../telemetry/logger.ts';
 // differ only in SMTP_URL. Failures come back as EMAIL_UNAVAILABLE (try again later) or
 // EMAIL_REJECTED (this message will never go through), which is what the dispatcher decides on.
 
-export type EmailMessage = { to: string[]; subject: string; text: string; html: string; headers?: Record<string, string> };
+/** An inline part the HTML refers to as cid:… (report charts). */
+export type EmailAttachment = { filename: string; content: string; contentType: string; cid: string; contentDisposition: 'inline' };
+
+export type EmailMessage = { to: string[]; subject: string; text: string; html: string; headers?: Record<string, string>; attachments?: EmailAttachment[] };
 
 export type EmailSender = {
   /** `rejected` lists recipients the server refused while accepting the message for the others. */
@@ -33,7 +36,7 @@ export function buildEmailSender(config: EmailSenderConfig, deps: { log: Logger 
     async send(msg) {
       if (closed) throw new QrmError('SHUTDOWN', 'notify', 'sending email after the sender was closed');
       try {
-        const info = await transport.sendMail({ from: config.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html, headers: msg.headers });
+        const info = await transport.sendMail({ from: config.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html, headers: msg.headers, attachments: msg.attachments });
         // Addresses are personal data: the log says how many, not who.
         if (info.rejected.length > 0) log.warn({ messageId: info.messageId, recipients: msg.to.length, rejected: info.rejected.length }, 'some recipients were refused');
         else log.debug({ messageId: info.messageId, recipients: msg.to.length }, 'email sent');

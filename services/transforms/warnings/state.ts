@@ -5,7 +5,7 @@ import type { RegionLevel, ScoredCell } from '../score/pass.ts';
 // The warning state machine, one step per scoring pass and cell. Pure: the same previous states and
 // scores give the same events, which is what lets live scoring and backtests share it.
 
-export type WarningEventName = 'opened' | 'escalated' | 'deescalated' | 'resolved';
+export type WarningEventName = 'opened' | 'escalated' | 'deescalated' | 'resolved' | 'acknowledged';
 
 export type OpenWarning = {
   warningId: string;
