@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { backtestCommand } from './commands/backtest.ts';
+import { demoCommand } from './commands/demo.ts';
 import { kafkaDevCommand } from './commands/kafka-dev.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { reportCommand } from './commands/report.ts';
@@ -29,5 +30,6 @@ warningsCommand(program);
 silenceCommand(program);
 routesCommand(program);
 reportCommand(program);
+demoCommand(program);
 
 await program.parseAsync(process.argv);
