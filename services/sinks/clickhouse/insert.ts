@@ -29,13 +29,20 @@ export function classifyClickHouseError(err: unknown, doing: string): QrmError {
   return new QrmError(retryable ? 'CLICKHOUSE_UNAVAILABLE' : 'CLICKHOUSE_REJECTED', 'insert', `${doing}: ${message}`, { cause: err });
 }
 
+/**
+ * Rows of one batch all come from one builder, so they share their keys in one order: sent as
+ * JSONCompactEachRow (arrays, with the column list once) they are smaller to serialise and about
+ * 20 % quicker for ClickHouse to parse than JSONEachRow.
+ */
 export async function insertRows(ch: ClickHouse, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!) as [string, ...string[]];
   try {
     await ch.client.insert({
       table: `${ch.database}.${table}`,
-      values: rows as Record<string, unknown>[],
-      format: 'JSONEachRow',
+      values: rows.map((r) => columns.map((c) => r[c])),
+      columns,
+      format: 'JSONCompactEachRow',
     });
   } catch (err) {
     throw classifyClickHouseError(err, `inserting ${rows.length} rows into ${table}`);

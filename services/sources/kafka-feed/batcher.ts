@@ -1,7 +1,12 @@
 // Collects parts (one per Kafka batch, possibly from several partitions) until the batch is full or
 // has waited long enough, then stores them in one go. Each part's promise settles when its data is
 // stored, so the caller commits offsets only after that: the caller's wait is the backpressure, and
-// the buffer never holds more than maxRows plus one part.
+// the buffer never holds more than maxRows plus one part per partition.
+//
+// Up to `concurrency` flushes run at once, so decoding the next batch overlaps with inserting the
+// last. That is safe for offsets: a partition's next Kafka batch is fetched only after its previous
+// part settled, so one partition never has two parts in flight, and each part commits only its own
+// partition's offsets.
 
 export type Part<T> = { items: T[]; size: number };
 
@@ -10,6 +15,7 @@ type Waiting<T> = Part<T> & { resolve: () => void; reject: (err: unknown) => voi
 export type BatcherOptions<T> = {
   maxRows: number;
   maxWaitMs: number;
+  concurrency?: number;
   flush: (parts: Part<T>[]) => Promise<void>;
 };
 
@@ -18,7 +24,7 @@ export class Batcher<T> {
   #waiting: Waiting<T>[] = [];
   #size = 0;
   #timer: NodeJS.Timeout | undefined;
-  #chain: Promise<void> = Promise.resolve();
+  #running = new Set<Promise<void>>();
 
   constructor(opts: BatcherOptions<T>) {
     this.#opts = opts;
@@ -33,23 +39,27 @@ export class Batcher<T> {
     });
   }
 
-  /** Starts a flush of everything waiting; flushes run one at a time, in order. */
+  /** Starts a flush of everything waiting, once a flush slot is free; resolves when all are done. */
   flushNow(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const parts = this.#waiting;
     this.#waiting = [];
     this.#size = 0;
-    if (parts.length === 0) return this.#chain;
-    this.#chain = this.#chain.then(async () => {
-      try {
-        await this.#opts.flush(parts);
-        for (const p of parts) p.resolve();
-      } catch (err) {
-        for (const p of parts) p.reject(err);
-      }
-    });
-    return this.#chain;
+    if (parts.length > 0) {
+      const slotFree = this.#running.size < (this.#opts.concurrency ?? 1) ? Promise.resolve() : Promise.race(this.#running);
+      const run: Promise<void> = slotFree.then(async () => {
+        try {
+          await this.#opts.flush(parts);
+          for (const p of parts) p.resolve();
+        } catch (err) {
+          for (const p of parts) p.reject(err);
+        }
+      });
+      this.#running.add(run);
+      void run.finally(() => this.#running.delete(run));
+    }
+    return Promise.all(this.#running).then(() => undefined);
   }
 
   get pendingRows(): number {

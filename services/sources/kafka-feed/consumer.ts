@@ -39,10 +39,10 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
   const stopping = new AbortController();
   const consumer: Consumer = deps.kafka.consumer({
     groupId: `${opts.groupPrefix}-${feed}`,
-    // Fetch more per round trip than the 1 MB default: ingest is throughput-bound, and the batcher,
-    // not the fetch size, bounds memory.
-    maxBytesPerPartition: 4 * 1_048_576,
-    maxBytes: 32 * 1_048_576,
+    // Fetch sizes bound memory as much as the batcher does: 2 MB per partition keeps batches large
+    // without holding tens of megabytes of raw messages per feed.
+    maxBytesPerPartition: 2 * 1_048_576,
+    maxBytes: 8 * 1_048_576,
     // A short long-poll keeps shutdown prompt: stop() waits for the fetch in flight.
     maxWaitTimeInMs: 1_000,
     sessionTimeout: opts.sessionTimeoutMs,
@@ -53,6 +53,7 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
   const batcher = new Batcher<Piece>({
     maxRows: opts.batchMaxRows,
     maxWaitMs: opts.batchMaxWaitMs,
+    concurrency: 2,
     flush: async (parts) => {
       const accepted = parts.flatMap((p) => p.items.flatMap((i) => i.accepted));
       const rejected = parts.flatMap((p) => p.items.flatMap((i) => i.rejected));
