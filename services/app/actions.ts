@@ -80,6 +80,8 @@ export async function acknowledge(ch: ClickHouse, producer: Producer | undefined
 }
 
 export async function reportOutcome(ch: ClickHouse, o: { warningId: string; by: string; comment: string; enterprisesInspected: number; violationsFound: number }, now = Date.now()) {
+  // As acknowledge(): a mistyped id must not record an outcome against a warning that does not exist.
+  if ((await listWarnings(ch, { warningId: o.warningId })).length === 0) return undefined;
   await recordFeedback(ch, { warningId: o.warningId, kind: 'outcome', author: o.by, comment: o.comment, enterprisesInspected: o.enterprisesInspected, violationsFound: o.violationsFound }, now);
   return { warningId: o.warningId, at: chTime(now) };
 }

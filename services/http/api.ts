@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { acknowledge, listWarnings, reportOutcome, showWarning } from '../app/actions.ts';
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import type { AlertConfig } from '../config/alert.ts';
+import { isProductCode } from '../domain/catalog.ts';
 import { addSilence, expireSilence, listSilences } from '../sinks/notifications/feedback.ts';
 import type { Route } from './server.ts';
 
@@ -16,9 +17,14 @@ export type ApiDeps = { ch: ClickHouse; producer?: Producer; warningsTopic: stri
 type Caller = { bureau: string; regions: string[] };
 
 const ackBody = z.object({ comment: z.string().max(2000).default('') });
-const outcomeBody = z.object({ enterprisesInspected: z.number().int().min(0), violationsFound: z.number().int().min(0), comment: z.string().max(2000).default('') });
+// violationsFound counts inspected enterprises with violations, so it cannot exceed them; a report
+// that says otherwise would skew the hit rates that calibration reads from warning_feedback.
+const outcomeBody = z
+  .object({ enterprisesInspected: z.number().int().min(0), violationsFound: z.number().int().min(0), comment: z.string().max(2000).default('') })
+  .refine((b) => b.violationsFound <= b.enterprisesInspected, { path: ['violationsFound'], message: 'cannot exceed enterprisesInspected' });
 const silenceBody = z.object({
-  productCode: z.string().max(64).optional(),
+  // A misspelt product would silence nothing, without a word.
+  productCode: z.string().refine(isProductCode, { error: (iss) => `unknown product code ${String(iss.input)}` }).optional(),
   regionPrefix: z.string().regex(/^\d{2}(\d{2}(\d{2})?)?$/),
   hours: z.number().positive().max(24 * 90),
   reason: z.string().min(1).max(500),
@@ -47,7 +53,8 @@ export function apiRoutes(deps: ApiDeps): Route {
         }
         if (req.method === 'POST' && parts[3] === 'outcome') {
           const body = outcomeBody.parse(await readJson(req));
-          return send(res, 200, await reportOutcome(deps.ch, { warningId: parts[2], by: caller.bureau, ...body }));
+          const outcome = await reportOutcome(deps.ch, { warningId: parts[2], by: caller.bureau, ...body });
+          return outcome ? send(res, 200, outcome) : send(res, 404, { error: 'no such warning' });
         }
       }
       if (parts[1] === 'silences') {
@@ -80,7 +87,9 @@ export function apiRoutes(deps: ApiDeps): Route {
 
 function authenticate(req: IncomingMessage, tokens: AlertConfig['apiTokens']): Caller | undefined {
   const m = /^Bearer\s+(\S+)$/.exec(req.headers.authorization ?? '');
-  return m ? tokens[m[1]!] : undefined;
+  // Own keys only: a plain lookup let "Bearer constructor" (or __proto__, toString...) find
+  // Object.prototype's members, which passed as a caller with no regions and so saw every warning.
+  return m && Object.hasOwn(tokens, m[1]!) ? tokens[m[1]!] : undefined;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -3,6 +3,8 @@ import { acknowledge, listWarnings, reportOutcome, showWarning } from '../../app
 import { connectClickHouse, type ClickHouse } from '../../clients/clickhouse.ts';
 import { createKafka } from '../../clients/kafka.ts';
 import type { Config } from '../../config/index.ts';
+import { isProductCode } from '../../domain/catalog.ts';
+import { regionName } from '../../domain/regions.ts';
 import { parseSpan } from '../../lib/span.ts';
 import { addSilence, expireSilence, listSilences } from '../../sinks/notifications/feedback.ts';
 import { context, explainLock, fail } from '../context.ts';
@@ -26,6 +28,17 @@ const count = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;
+};
+// Checked as the API and the routes file check them: otherwise `--region 1` silences five provinces
+// and a misspelt product silences nothing, both without a word.
+const regionPrefix = (v: string) => {
+  if (!/^(\d{2}|\d{4}|\d{6})$/.test(v)) throw new InvalidArgumentError('expected a 2-, 4- or 6-digit GB/T 2260 prefix: 13, 1301 or 130184');
+  if (regionName(v) === undefined) throw new InvalidArgumentError(`unknown region code ${v}`);
+  return v;
+};
+const productCode = (v: string) => {
+  if (!isProductCode(v)) throw new InvalidArgumentError(`unknown product code ${v} (see schemas/catalog/products.json)`);
+  return v;
 };
 
 export function warningsCommand(program: Command): void {
@@ -91,7 +104,10 @@ export function warningsCommand(program: Command): void {
     .action(async (id: string, o: { by: string; inspected: number; violations: number; comment: string }) => {
       const { config } = context();
       try {
-        print(await withClickHouse(config, (ch) => reportOutcome(ch, { warningId: id, by: o.by, comment: o.comment, enterprisesInspected: o.inspected, violationsFound: o.violations })));
+        if (o.violations > o.inspected) throw new InvalidArgumentError(`--violations (${o.violations}) cannot exceed --inspected (${o.inspected})`);
+        const outcome = await withClickHouse(config, (ch) => reportOutcome(ch, { warningId: id, by: o.by, comment: o.comment, enterprisesInspected: o.inspected, violationsFound: o.violations }));
+        if (!outcome) throw new Error(`no warning ${id}`);
+        print(outcome);
       } catch (err) {
         fail(err);
       }
@@ -103,8 +119,8 @@ export function silenceCommand(program: Command): void {
   silence
     .command('add')
     .description('silence notifications (warnings are still scored and recorded)')
-    .option('--product <code>', 'product code (default: all products)')
-    .option('--region <prefix>', 'region prefix: 13, 1301 or 130184 (default: everywhere)')
+    .option('--product <code>', 'product code (default: all products)', productCode)
+    .option('--region <prefix>', 'region prefix: 13, 1301 or 130184 (default: everywhere)', regionPrefix)
     .requiredOption('--for <span>', 'how long: 6h, 3d', (v) => parseSpan(v))
     .requiredOption('--author <name>', 'who silences')
     .requiredOption('--reason <text>', 'why')
