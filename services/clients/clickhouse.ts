@@ -11,6 +11,7 @@ export type ClickHouse = {
   client: ClickHouseClient;
   database: string;
   mode: ClickHouseConfig['mode'];
+  cluster?: string;
   close(): Promise<void>;
 };
 
@@ -69,6 +70,7 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
     client,
     database: config.database,
     mode: config.mode,
+    cluster: config.cluster,
     async close() {
       if (closed) return;
       closed = true;
