@@ -77,6 +77,7 @@ export const shardingKeys: Readonly<Record<string, string>> = {
   dead_letters: 'cityHash64(source_topic, source_partition, source_offset)',
   complaints_hourly: 'cityHash64(product_code, region_code)',
   complaints_enterprise_daily: 'cityHash64(product_code, region_code)',
+  complaints_enterprise_callers_daily: 'cityHash64(product_code, region_code)',
   spot_checks_daily: 'cityHash64(product_code, region_code)',
   spot_check_failures_enterprise: 'cityHash64(product_code, region_code)',
   media_hourly: 'cityHash64(product_code, region_code)',
@@ -114,6 +115,10 @@ export function renderForCluster(statement: string, db: string, cluster: string)
     return [`CREATE MATERIALIZED VIEW ${ifNotExists}${db}.${viewName} ${on} TO ${db}.${local(target!)} AS ${body}`];
   }
 
+  // A backfill runs once, from one node, through the Distributed tables: they route each row to its
+  // shard as an insert by qrm would.
+  if (new RegExp(`^INSERT INTO ${name}\\s`).test(sql)) return [sql];
+
   const plainView = new RegExp(`^CREATE VIEW (IF NOT EXISTS )?${name}\\s`).exec(sql);
   if (plainView) {
     // A plain view is a stored query: on each node it reads the Distributed tables, i.e. everything.
@@ -143,7 +148,7 @@ export function renderForCluster(statement: string, db: string, cluster: string)
     ];
   }
 
-  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW and MATERIALIZED VIEW ... TO are supported): ${sql.slice(0, 80)}…`);
+  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW, MATERIALIZED VIEW ... TO and INSERT INTO are supported): ${sql.slice(0, 80)}…`);
 }
 
 const local = (table: string) => (everyNodeTables.has(table) ? table : `${table}_local`);

@@ -29,6 +29,7 @@ const measureLabel: Record<string, string> = {
   voices7d: '7日诉求',
   voices28d: '28日诉求',
   complaints7d: '7日投诉',
+  callers7d: '7日来电人数',
   dispersion: '离散度',
   samples90d: '90日抽检批次',
   failed90d: '90日不合格批次',

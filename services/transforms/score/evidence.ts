@@ -20,6 +20,7 @@ export type ScoreRow = {
   c_n7: number;
   top_enterprise: string;
   top_enterprise_n: number;
+  c_callers7: number;
   media_best: Best;
   s_n90: number;
   s_f90: number;
@@ -60,13 +61,14 @@ export function buildEvidence(r: ScoreRow, samples: Record<string, string[]>): E
   if (r.complaint_z > 0) {
     const [windowDays, observed, expected, dispersion] = r.complaint_best;
     const findings = [`${windowDays}-day window: ${observed} weighted voices against ${expected} expected`];
-    const concentrated = r.top_enterprise_n >= 3 && r.top_enterprise_n >= 0.6 * r.c_n7;
-    if (concentrated) findings.push(`concentrated: ${r.top_enterprise_n} of ${r.c_n7} complaints this week name enterprise ${r.top_enterprise}`);
+    // The same rule as score.sql's concentration factor.
+    const concentrated = r.top_enterprise_n >= 3 && r.top_enterprise_n >= 0.6 * r.c_callers7;
+    if (concentrated) findings.push(`concentrated: ${r.top_enterprise_n} of ${r.c_callers7} callers this week name enterprise ${r.top_enterprise} (signal ×1.25)`);
     signals.push({
       source: 'complaints',
       z: r2(r.complaint_z),
       contribution: share(r.complaint_z),
-      observed: { windowDays, weightedVoices: observed, voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7 },
+      observed: { windowDays, weightedVoices: observed, voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7, callers7d: r.c_callers7 },
       expected: { weightedVoices: expected, dispersion },
       findings,
     });

@@ -38,12 +38,22 @@ beforeAll(async () => {
     ...Array.from({ length: 20 }, (_, i) => spotCheck(`sc-pass-${i}`, T - hours(24 * (100 + 12 * i)), { product: 'wood_panel', region: '371721' })),
     ...Array.from({ length: 6 }, (_, i) => spotCheck(`sc-fail-${i}`, T - hours(24 * (5 + i)), { product: 'wood_panel', region: '371721', result: 'fail', enterprise: i < 3 ? '91371721MA3C0000X0' : '' })),
   ]);
+  // 6. stroller in Chenghai and in Cao county, twins: the same background and eight new callers
+  // naming one enterprise in the last day; in Chenghai one of them also phones 30 more times.
+  for (const [region, flood] of [['440515', 30], ['371721', 0]] as const) {
+    const named = { product: 'stroller', region, enterprise: '91440515MA4W000000' };
+    await insertRows(ch, 'complaints', [
+      ...background(120, T, (i, t) => complaint(`s-${region}-bg-${i}`, t, { product: 'stroller', region })),
+      ...Array.from({ length: 8 }, (_, i) => complaint(`s-${region}-rise-${i}`, T - hours(20) + i * hours(2), { ...named, phoneHash: `caller-${i}` })),
+      ...Array.from({ length: flood }, (_, i) => complaint(`s-${region}-flood-${i}`, T - hours(19) + i * 60_000, { ...named, phoneHash: 'caller-0' })),
+    ]);
+  }
   // 5. wire_cable in five counties of Shijiazhuang (1301): a modest rise in each.
   const counties = ['130102', '130104', '130105', '130107', '130108'];
   for (const [n, region] of counties.entries()) {
     await insertRows(ch, 'complaints', [
       ...background(120, T, (i, t) => complaint(`w-${n}-bg-${i}`, t, { product: 'wire_cable', region })),
-      ...Array.from({ length: 8 }, (_, i) => complaint(`w-${n}-rise-${i}`, T - hours(6 * 24) + i * hours(17), { product: 'wire_cable', region })),
+      ...Array.from({ length: 12 }, (_, i) => complaint(`w-${n}-rise-${i}`, T - hours(6 * 24) + i * hours(11.3), { product: 'wire_cable', region })),
     ]);
   }
 });
@@ -68,6 +78,19 @@ describe('scoring pass', () => {
   it('counts one caller as one voice: a flood from one phone does not warn', async () => {
     const c = find(await scorePass(ch, at), 'coating', '130637');
     expect(c?.level).toBeUndefined();
+  });
+
+  it('measures concentration on one enterprise in callers, not tickets', async () => {
+    const cells = await scorePass(ch, at);
+    const flooded = find(cells, 'stroller', '440515')!;
+    const twin = find(cells, 'stroller', '371721')!;
+    const signal = (c: ScoredCell) => c.evidence.signals.find((s) => s.source === 'complaints')!;
+    // Counted in tickets, 38 of the week's ~50 name the enterprise and the signal would be ×1.25.
+    expect(signal(flooded).observed.complaints7d).toBe(Number(signal(twin).observed.complaints7d) + 30);
+    expect(signal(flooded).observed.callers7d).toBe(signal(twin).observed.callers7d);
+    expect(signal(flooded).findings.join(' ')).not.toContain('concentrated');
+    expect(signal(flooded).z).toBe(signal(twin).z);
+    expect(flooded.score).toBe(twin.score);
   });
 
   it('an exposé by a large outlet warns on its own within hours', async () => {
