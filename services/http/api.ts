@@ -64,7 +64,8 @@ export function apiRoutes(deps: ApiDeps): Route {
         if (req.method === 'POST' && parts.length === 2) {
           const body = silenceBody.parse(await readJson(req));
           if (!inScope(body.regionPrefix)) return send(res, 403, { error: `region ${body.regionPrefix} is outside ${caller.bureau}'s regions` });
-          const id = await addSilence(deps.ch, { productCode: body.productCode, regionPrefix: body.regionPrefix, endsAt: Date.now() + body.hours * 3_600_000, author: caller.bureau, reason: body.reason });
+          const now = Date.now();
+          const id = await addSilence(deps.ch, { productCode: body.productCode, regionPrefix: body.regionPrefix, startsAt: now, endsAt: now + body.hours * 3_600_000, author: caller.bureau, reason: body.reason }, now);
           return send(res, 201, { silenceId: id });
         }
         if (req.method === 'POST' && parts.length === 4 && parts[3] === 'expire') {

@@ -128,7 +128,11 @@ export function silenceCommand(program: Command): void {
       const { config } = context();
       try {
         if (!o.product && !o.region) throw new InvalidArgumentError('give --product, --region or both; silencing everything is not allowed');
-        const id = await withClickHouse(config, (ch) => addSilence(ch, { productCode: o.product, regionPrefix: o.region, endsAt: Date.now() + o.for, author: o.author, reason: o.reason }));
+        const id = await withClickHouse(config, (ch) => {
+          // One clock reading for both ends, so a silence lasts exactly --for.
+          const now = Date.now();
+          return addSilence(ch, { productCode: o.product, regionPrefix: o.region, startsAt: now, endsAt: now + o.for, author: o.author, reason: o.reason }, now);
+        });
         print({ silenceId: id });
       } catch (err) {
         fail(err);
