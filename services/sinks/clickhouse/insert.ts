@@ -48,3 +48,17 @@ export async function insertRows(ch: ClickHouse, table: string, rows: readonly R
     throw classifyClickHouseError(err, `inserting ${rows.length} rows into ${table}`);
   }
 }
+
+/**
+ * Rows already serialised as JSON objects, one per string (the ingest path encodes each row as it
+ * decodes the message, so nothing but the string is kept while the batch waits). Sent as one
+ * JSONEachRow body: chDB parses it in its own threads, off the JavaScript thread.
+ */
+export async function insertJsonLines(ch: ClickHouse, table: string, lines: readonly string[]): Promise<void> {
+  if (lines.length === 0) return;
+  try {
+    await ch.insertJsonEachRow(`${ch.database}.${table}`, Buffer.from(lines.join('\n'), 'utf8'));
+  } catch (err) {
+    throw classifyClickHouseError(err, `inserting ${lines.length} rows into ${table}`);
+  }
+}

@@ -110,7 +110,7 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
       if (result.ok) {
         const built = toRow(result.record, position);
         for (const defect of built.defects) telemetry.defect(defect);
-        piece.accepted.push({ row: built.row, original: { feed, key: message.key, value: message.value, position } });
+        piece.accepted.push({ line: JSON.stringify(built.row), original: { feed, key: message.key, value: message.value, position } });
       } else {
         const dl: DeadLetter = { feed, key: message.key, value: message.value, position, rejection: result.rejection };
         telemetry.rejected(dl);

@@ -2,9 +2,8 @@ import type { Producer } from 'kafkajs';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { QrmError, isRetryable } from '../../errors.ts';
 import { backoffDelay, sleep } from '../../lib/backoff.ts';
-import { insertRows } from '../../sinks/clickhouse/insert.ts';
+import { insertJsonLines, insertRows } from '../../sinks/clickhouse/insert.ts';
 import { deadLetterRow, dlqHeaders, type DeadLetter } from '../../sinks/dlq/dead-letter.ts';
-import type { Row } from '../../transforms/normalize/rows.ts';
 import type { FeedTelemetry } from './telemetry.ts';
 
 // Stores one flushed batch: rejected messages to the dead-letter topic, valid rows and dead-letter
@@ -12,8 +11,11 @@ import type { FeedTelemetry } from './telemetry.ts';
 // stops (then nothing is committed and the messages are read again on restart). Each step runs once
 // per batch even across retries, so a retry after a ClickHouse outage does not re-publish to qrm.dlq.
 
-/** A valid row with the message it came from, kept in case ClickHouse still refuses the row. */
-export type Accepted = { row: Row; original: Omit<DeadLetter, 'rejection'> };
+/**
+ * A valid row, already encoded as one JSONEachRow line, with the message it came from, kept in case
+ * ClickHouse still refuses the row.
+ */
+export type Accepted = { line: string; original: Omit<DeadLetter, 'rejection'> };
 
 export type StoreDeps = {
   ch: ClickHouse;
@@ -38,7 +40,7 @@ export async function storeBatch(deps: StoreDeps, accepted: Accepted[], rejected
       }
       if (rows.length > 0) {
         try {
-          await timedInsert(deps, deps.table, rows.map((a) => a.row));
+          await timedInsert(deps, deps.table, () => insertJsonLines(deps.ch, deps.table, rows.map((a) => a.line)));
         } catch (err) {
           if (!(err instanceof QrmError) || err.code !== 'CLICKHOUSE_REJECTED') throw err;
           // Not a transient fault: store the rows ClickHouse takes and dead-letter the ones it
@@ -52,7 +54,7 @@ export async function storeBatch(deps: StoreDeps, accepted: Accepted[], rejected
         if (toPublish.length > 0) continue;
       }
       if (toRecord.length > 0) {
-        await timedInsert(deps, 'dead_letters', toRecord.map(deadLetterRow));
+        await timedInsert(deps, 'dead_letters', () => insertRows(deps.ch, 'dead_letters', toRecord.map(deadLetterRow)));
         toRecord = [];
       }
       if (attempt > 0) deps.telemetry.storageRecovered(attempt);
@@ -70,9 +72,9 @@ export async function storeBatch(deps: StoreDeps, accepted: Accepted[], rejected
   }
 }
 
-async function timedInsert(deps: StoreDeps, table: string, rows: Row[]) {
+async function timedInsert(deps: StoreDeps, table: string, insert: () => Promise<void>) {
   const started = performance.now();
-  await insertRows(deps.ch, table, rows);
+  await insert();
   deps.telemetry.insertTimed(table, (performance.now() - started) / 1000);
 }
 
@@ -93,7 +95,7 @@ async function isolateRefused(deps: StoreDeps, rows: Accepted[], cause: QrmError
   const refused: DeadLetter[] = [];
   for (const a of rows) {
     try {
-      await insertRows(deps.ch, deps.table, [a.row]);
+      await insertJsonLines(deps.ch, deps.table, [a.line]);
     } catch (err) {
       if (isRetryable(err)) throw err;
       refused.push({

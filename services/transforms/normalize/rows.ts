@@ -15,22 +15,23 @@ export const tables: Record<Feed, string> = { hotline: 'complaints', media: 'med
 
 /** ClickHouse DateTime64(3, 'UTC') text form: unambiguous whatever the server's time zone. */
 export function chTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
-function source(pos: SourcePosition): Row {
-  return {
-    source_topic: pos.topic,
-    source_partition: pos.partition,
-    source_offset: pos.offset,
-    ingested_at: chTime(pos.ingestedAt),
-  };
+// Every message of a Kafka batch shares its ingestion time: format it once, not once per row.
+let lastIngestedMs = NaN;
+let lastIngestedText = '';
+function ingestedAt(ms: number): string {
+  if (ms !== lastIngestedMs) {
+    lastIngestedText = chTime(ms);
+    lastIngestedMs = ms;
+  }
+  return lastIngestedText;
 }
 
-function hierarchy(code: string): Row {
-  const c = county(code);
-  return { region_code: code, prefecture_code: c?.prefecture.code ?? code.slice(0, 4), province_code: c?.province.code ?? code.slice(0, 2) };
-}
+const prefectureOf = (code: string) => county(code)?.prefecture.code ?? code.slice(0, 4);
+const provinceOf = (code: string) => county(code)?.province.code ?? code.slice(0, 2);
 
 export function hotlineRow(r: HotlineRecord, pos: SourcePosition, hashPhone: PhoneHasher): Built {
   const credit = r.enterprise?.creditCode;
@@ -40,7 +41,9 @@ export function hotlineRow(r: HotlineRecord, pos: SourcePosition, hashPhone: Pho
       received_at: chTime(r.receivedAt),
       channel: r.channel,
       kind: r.kind,
-      ...hierarchy(r.regionCode),
+      region_code: r.regionCode,
+      prefecture_code: prefectureOf(r.regionCode),
+      province_code: provinceOf(r.regionCode),
       product_code: r.productCode,
       product_name: maskPhones(r.productName ?? ''),
       enterprise_credit_code: credit ?? '',
@@ -49,7 +52,10 @@ export function hotlineRow(r: HotlineRecord, pos: SourcePosition, hashPhone: Pho
       harm: r.harm,
       description: maskPhones(r.description ?? ''),
       complainant_phone_hash: r.complainant?.phone ? hashPhone(r.complainant.phone) : '',
-      ...source(pos),
+      source_topic: pos.topic,
+      source_partition: pos.partition,
+      source_offset: pos.offset,
+      ingested_at: ingestedAt(pos.ingestedAt),
     },
     defects: credit === null ? ['invalid_credit_code'] : [],
   };
@@ -72,7 +78,10 @@ export function mediaRow(r: MediaRecord, pos: SourcePosition): Built {
       sentiment: r.sentiment,
       reach: r.reach,
       exposure: r.exposure ? 1 : 0,
-      ...source(pos),
+      source_topic: pos.topic,
+      source_partition: pos.partition,
+      source_offset: pos.offset,
+      ingested_at: ingestedAt(pos.ingestedAt),
     },
     defects: Array.from({ length: invalid }, () => 'invalid_credit_code' as const),
   };
@@ -86,7 +95,9 @@ export function spotcheckRow(r: SpotcheckRecord, pos: SourcePosition): Built {
       sampled_at: chTime(r.sampledAt),
       published_at: r.publishedAt === undefined ? null : chTime(r.publishedAt),
       level: r.level,
-      ...hierarchy(r.regionCode),
+      region_code: r.regionCode,
+      prefecture_code: prefectureOf(r.regionCode),
+      province_code: provinceOf(r.regionCode),
       product_code: r.productCode,
       enterprise_credit_code: credit ?? '',
       enterprise_name: r.enterprise.name ?? '',
@@ -95,7 +106,10 @@ export function spotcheckRow(r: SpotcheckRecord, pos: SourcePosition): Built {
       'failed_items.item': r.failedItems.map((f) => f.item),
       'failed_items.hazard': r.failedItems.map((f) => f.hazard),
       lab: r.lab ?? '',
-      ...source(pos),
+      source_topic: pos.topic,
+      source_partition: pos.partition,
+      source_offset: pos.offset,
+      ingested_at: ingestedAt(pos.ingestedAt),
     },
     defects: credit === null ? ['invalid_credit_code'] : [],
   };
