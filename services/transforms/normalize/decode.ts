@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ReasonCode } from '../../../schemas/dlq/headers.ts';
 import { feedSchemasV1, type Feed } from '../../../schemas/feeds/v1/index.ts';
+import { plainValidatorsV1 } from '../../../schemas/feeds/v1/plain.ts';
 
 // Bytes from Kafka to a validated, normalised record, or a rejection with a reason. Cheap checks run
 // first (size, UTF-8, nesting) so a hostile message costs little before JSON.parse sees it.
@@ -16,6 +17,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decoder<F extends Feed>(feed: F, opts: DecodeOptions): (value: Buffer | null) => Decoded<FeedRecord<F>> {
   const schema = feedSchemasV1[feed]({ now: opts.now });
+  const plain = plainValidatorsV1({ now: opts.now })[feed] as (json: Record<string, unknown>) => FeedRecord<F> | undefined;
   return (value) => {
     if (!value || value.length === 0) return reject('not_json', 'empty message');
     if (value.length > opts.maxBytes) {
@@ -38,6 +40,9 @@ export function decoder<F extends Feed>(feed: F, opts: DecodeOptions): (value: B
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       return reject('not_object', 'expected a JSON object');
     }
+    // The hand-written happy path first; zod decides (and explains) whatever it does not accept.
+    const record = plain(json as Record<string, unknown>);
+    if (record !== undefined) return { ok: true, record };
     const parsed = schema.safeParse(json);
     if (parsed.success) return { ok: true, record: parsed.data as FeedRecord<F> };
     return { ok: false, rejection: describeIssues(parsed.error.issues, json) };
