@@ -14,15 +14,15 @@ export type ClickHouse = {
   mode: ClickHouseConfig['mode'];
   cluster?: string;
   /**
-   * Inserts rows already encoded as JSONEachRow (one object per line). Embedded chDB takes the
-   * Buffer as it is (no copy into a JavaScript string, parsed by the engine's own threads); a
-   * server receives it as the request body.
+   * Inserts rows already encoded as JSONCompactEachRow (one array per line, in the order of
+   * `columns`). Embedded chDB takes the Buffer as it is (no copy into a JavaScript string, parsed
+   * by the engine's own threads); a server receives it as the request body.
    */
-  insertJsonEachRow(table: string, body: Buffer): Promise<void>;
+  insertJsonCompact(table: string, columns: readonly string[], body: Buffer): Promise<void>;
   close(): Promise<void>;
 };
 
-type RawInsert = (params: { table: string; values: Buffer; format: 'JSONEachRow' }) => Promise<unknown>;
+type RawInsert = (params: { table: string; columns: readonly string[]; values: Buffer; format: 'JSONCompactEachRow' }) => Promise<unknown>;
 
 // Common settings: 64-bit integers as JSON numbers on both engines (chDB and a server differ by
 // default), and FINAL applied to every SELECT so a not-yet-merged duplicate never counts.
@@ -42,7 +42,7 @@ const log = { level: ClickHouseLogLevel.OFF };
 export async function connectClickHouse(config: ClickHouseConfig, opts: { createDatabase?: boolean } = {}): Promise<ClickHouse> {
   const createDatabase = opts.createDatabase ?? true;
   let client: ClickHouseClient;
-  let insertJsonEachRow: ClickHouse['insertJsonEachRow'];
+  let insertJsonCompact: ClickHouse['insertJsonCompact'];
   const create = `CREATE DATABASE IF NOT EXISTS ${config.database}`;
   if (config.mode === 'embedded') {
     const path = resolve(join(config.dataDir, 'clickhouse'));
@@ -54,9 +54,9 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
     client = createClient({ connection, clickhouse_settings: settings, log });
     // The connection's own insert would turn the body into a string and prepend the statement.
     const rawInsert: RawInsert = (params) => chdb.chdb.rawInsert(params);
-    insertJsonEachRow = async (table, body) => {
+    insertJsonCompact = async (table, columns, body) => {
       try {
-        await rawInsert({ table, values: body, format: 'JSONEachRow' });
+        await rawInsert({ table, columns, values: body, format: 'JSONCompactEachRow' });
       } catch (err) {
         throw parseChdbError(err);
       }
@@ -85,10 +85,11 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
     }
     const http = createClient({ ...server, database: config.database });
     client = http;
-    // insert() would re-encode a stream as JSON objects; exec() sends the bytes as they are. The
-    // table name is qrm's own (configuration and code), never message content.
-    insertJsonEachRow = async (table, body) => {
-      const { stream } = await http.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([body]) });
+    // insert() would re-encode a stream as JSON values; exec() sends the bytes as they are. Table
+    // and column names are qrm's own (configuration and code), never message content.
+    insertJsonCompact = async (table, columns, body) => {
+      const list = columns.map((c) => `\`${c}\``).join(', ');
+      const { stream } = await http.exec({ query: `INSERT INTO ${table} (${list}) FORMAT JSONCompactEachRow`, values: Readable.from([body]) });
       stream.resume();
     };
   }
@@ -98,7 +99,7 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
     database: config.database,
     mode: config.mode,
     cluster: config.cluster,
-    insertJsonEachRow,
+    insertJsonCompact,
     async close() {
       if (closed) return;
       closed = true;

@@ -50,14 +50,14 @@ export async function insertRows(ch: ClickHouse, table: string, rows: readonly R
 }
 
 /**
- * Rows already serialised as JSON objects, one per string (the ingest path encodes each row as it
- * decodes the message, so nothing but the string is kept while the batch waits). Sent as one
- * JSONEachRow body: chDB parses it in its own threads, off the JavaScript thread.
+ * Rows already encoded as JSONCompactEachRow lines in the order of `columns` (the ingest path
+ * encodes each row as it decodes the message, so only that string waits for the insert). Sent as
+ * one body: chDB parses it in its own threads, off the JavaScript thread.
  */
-export async function insertJsonLines(ch: ClickHouse, table: string, lines: readonly string[]): Promise<void> {
+export async function insertJsonLines(ch: ClickHouse, table: string, columns: readonly string[], lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
   try {
-    await ch.insertJsonEachRow(`${ch.database}.${table}`, Buffer.from(lines.join('\n'), 'utf8'));
+    await ch.insertJsonCompact(`${ch.database}.${table}`, columns, Buffer.from(lines.join('\n'), 'utf8'));
   } catch (err) {
     throw classifyClickHouseError(err, `inserting ${lines.length} rows into ${table}`);
   }

@@ -8,7 +8,7 @@ import type { DeadLetter } from '../../sinks/dlq/dead-letter.ts';
 import type { IngestMetrics } from '../../telemetry/metrics.ts';
 import { decoder } from '../../transforms/normalize/decode.ts';
 import type { PhoneHasher } from '../../transforms/normalize/pii.ts';
-import { hotlineRow, mediaRow, spotcheckRow, tables, type Built, type SourcePosition } from '../../transforms/normalize/rows.ts';
+import { columns, hotlineLine, mediaLine, spotcheckLine, tables, type Encoded, type SourcePosition } from '../../transforms/normalize/rows.ts';
 import { Batcher } from './batcher.ts';
 import { Committer } from './commit.ts';
 import { OffsetTracker } from './offsets.ts';
@@ -65,7 +65,7 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
       const beats = heartbeats;
       heartbeats = new Set();
       await storeBatch(
-        { ch: deps.ch, producer: deps.producer, dlqTopic: opts.dlqTopic, table: tables[feed], telemetry, retryMaxMs: opts.retryMaxMs, signal: stopping.signal },
+        { ch: deps.ch, producer: deps.producer, dlqTopic: opts.dlqTopic, table: tables[feed], columns: columns[feed], telemetry, retryMaxMs: opts.retryMaxMs, signal: stopping.signal },
         accepted,
         rejected,
         async () => {
@@ -110,7 +110,7 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
       if (result.ok) {
         const built = toRow(result.record, position);
         for (const defect of built.defects) telemetry.defect(defect);
-        piece.accepted.push({ line: JSON.stringify(built.row), original: { feed, key: message.key, value: message.value, position } });
+        piece.accepted.push({ line: built.line, original: { feed, key: message.key, value: message.value, position } });
       } else {
         const dl: DeadLetter = { feed, key: message.key, value: message.value, position, rejection: result.rejection };
         telemetry.rejected(dl);
@@ -207,13 +207,13 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
 
 export type FeedConsumer = ReturnType<typeof buildFeedConsumer>;
 
-function rowBuilder(feed: Feed, hashPhone: PhoneHasher): (record: unknown, pos: SourcePosition) => Built {
+function rowBuilder(feed: Feed, hashPhone: PhoneHasher): (record: unknown, pos: SourcePosition) => Encoded {
   switch (feed) {
     case 'hotline':
-      return (r, pos) => hotlineRow(r as Parameters<typeof hotlineRow>[0], pos, hashPhone);
+      return (r, pos) => hotlineLine(r as Parameters<typeof hotlineLine>[0], pos, hashPhone);
     case 'media':
-      return (r, pos) => mediaRow(r as Parameters<typeof mediaRow>[0], pos);
+      return (r, pos) => mediaLine(r as Parameters<typeof mediaLine>[0], pos);
     case 'spotcheck':
-      return (r, pos) => spotcheckRow(r as Parameters<typeof spotcheckRow>[0], pos);
+      return (r, pos) => spotcheckLine(r as Parameters<typeof spotcheckLine>[0], pos);
   }
 }

@@ -12,7 +12,7 @@ import type { FeedTelemetry } from './telemetry.ts';
 // per batch even across retries, so a retry after a ClickHouse outage does not re-publish to qrm.dlq.
 
 /**
- * A valid row, already encoded as one JSONEachRow line, with the message it came from, kept in case
+ * A valid row, already encoded as one JSONCompactEachRow line, with the message it came from, kept in case
  * ClickHouse still refuses the row.
  */
 export type Accepted = { line: string; original: Omit<DeadLetter, 'rejection'> };
@@ -22,6 +22,7 @@ export type StoreDeps = {
   producer: Producer;
   dlqTopic: string;
   table: string;
+  columns: readonly string[];
   telemetry: FeedTelemetry;
   retryMaxMs: number;
   signal: AbortSignal;
@@ -40,7 +41,7 @@ export async function storeBatch(deps: StoreDeps, accepted: Accepted[], rejected
       }
       if (rows.length > 0) {
         try {
-          await timedInsert(deps, deps.table, () => insertJsonLines(deps.ch, deps.table, rows.map((a) => a.line)));
+          await timedInsert(deps, deps.table, () => insertJsonLines(deps.ch, deps.table, deps.columns, rows.map((a) => a.line)));
         } catch (err) {
           if (!(err instanceof QrmError) || err.code !== 'CLICKHOUSE_REJECTED') throw err;
           // Not a transient fault: store the rows ClickHouse takes and dead-letter the ones it
@@ -95,7 +96,7 @@ async function isolateRefused(deps: StoreDeps, rows: Accepted[], cause: QrmError
   const refused: DeadLetter[] = [];
   for (const a of rows) {
     try {
-      await insertJsonLines(deps.ch, deps.table, [a.line]);
+      await insertJsonLines(deps.ch, deps.table, deps.columns, [a.line]);
     } catch (err) {
       if (isRetryable(err)) throw err;
       refused.push({
