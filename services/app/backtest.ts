@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import type { Config } from '../config/index.ts';
-import { insertJsonLines } from '../sinks/clickhouse/insert.ts';
+import { insertEncodedRows } from '../sinks/clickhouse/insert.ts';
 import { readEvents } from '../sources/ndjson/events-file.ts';
 import { decoder } from '../transforms/normalize/decode.ts';
 import { phoneHasher } from '../transforms/normalize/pii.ts';
+import { RowBuffer } from '../transforms/normalize/row-buffer.ts';
 import { columns, hotlineLine, mediaLine, spotcheckLine, tables } from '../transforms/normalize/rows.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 import { step, type OpenWarning, type WarningEvent } from '../transforms/warnings/state.ts';
@@ -24,11 +25,11 @@ export async function loadEvents(ch: ClickHouse, config: Config, path: string, p
   };
   const hash = phoneHasher(piiKey);
   const report: LoadReport = { accepted: 0, rejected: 0, reasons: {} };
-  const pending: Record<Feed, string[]> = { hotline: [], media: [], spotcheck: [] };
+  const pending: Record<Feed, RowBuffer> = { hotline: new RowBuffer(), media: new RowBuffer(), spotcheck: new RowBuffer() };
   const flush = async (feed: Feed) => {
-    if (pending[feed].length === 0) return;
-    await insertJsonLines(ch, tables[feed], columns[feed], pending[feed]);
-    pending[feed] = [];
+    if (pending[feed].rows === 0) return;
+    const rows = pending[feed].take();
+    await insertEncodedRows(ch, tables[feed], columns[feed], rows.body, rows.ends.length);
   };
   const ingestedAt = Date.now();
   for await (const m of readEvents(path, config.kafka.topics)) {
@@ -52,7 +53,7 @@ export async function loadEvents(ch: ClickHouse, config: Config, path: string, p
           : spotcheckLine(d.record as Parameters<typeof spotcheckLine>[0], pos);
     pending[m.feed].push(built.line);
     report.accepted++;
-    if (pending[m.feed].length >= 50_000) await flush(m.feed);
+    if (pending[m.feed].rows >= 50_000) await flush(m.feed);
   }
   for (const feed of Object.keys(pending) as Feed[]) await flush(feed);
   return report;

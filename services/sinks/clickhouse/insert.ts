@@ -51,14 +51,14 @@ export async function insertRows(ch: ClickHouse, table: string, rows: readonly R
 
 /**
  * Rows already encoded as JSONCompactEachRow lines in the order of `columns` (the ingest path
- * encodes each row as it decodes the message, so only that string waits for the insert). Sent as
- * one body: chDB parses it in its own threads, off the JavaScript thread.
+ * encodes each row as it decodes the message, see row-buffer.ts). Sent as one body: chDB parses it
+ * in its own threads, off the JavaScript thread.
  */
-export async function insertJsonLines(ch: ClickHouse, table: string, columns: readonly string[], lines: readonly string[]): Promise<void> {
-  if (lines.length === 0) return;
+export async function insertEncodedRows(ch: ClickHouse, table: string, columns: readonly string[], body: Buffer, rows: number): Promise<void> {
+  if (rows === 0) return;
   try {
-    await ch.insertJsonCompact(`${ch.database}.${table}`, columns, Buffer.from(lines.join('\n'), 'utf8'));
+    await ch.insertJsonCompact(`${ch.database}.${table}`, columns, body);
   } catch (err) {
-    throw classifyClickHouseError(err, `inserting ${lines.length} rows into ${table}`);
+    throw classifyClickHouseError(err, `inserting ${rows} rows into ${table}`);
   }
 }

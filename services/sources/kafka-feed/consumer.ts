@@ -9,6 +9,7 @@ import type { IngestMetrics } from '../../telemetry/metrics.ts';
 import { decoder } from '../../transforms/normalize/decode.ts';
 import type { PhoneHasher } from '../../transforms/normalize/pii.ts';
 import { columns, hotlineLine, mediaLine, spotcheckLine, tables, type Encoded, type SourcePosition } from '../../transforms/normalize/rows.ts';
+import { RowBuffer } from '../../transforms/normalize/row-buffer.ts';
 import { Batcher } from './batcher.ts';
 import { Committer } from './commit.ts';
 import { OffsetTracker } from './offsets.ts';
@@ -32,7 +33,7 @@ export type FeedConsumerDeps = {
 
 export type FeedConsumerOptions = IngestConfig & { feed: Feed; topic: string; dlqTopic: string };
 
-type Piece = { accepted: Accepted[]; rejected: DeadLetter[] };
+type Piece = { accepted: Accepted; rejected: DeadLetter[] };
 
 export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerDeps) {
   const { feed, topic } = opts;
@@ -40,6 +41,8 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
   const telemetry = feedTelemetry(feed, log, deps.metrics);
   const decode = decoder(feed, { maxBytes: opts.maxMessageBytes, maxDepth: opts.maxJsonDepth, now: Date.now });
   const toRow = rowBuilder(feed, deps.hashPhone);
+  // Scratch space for one Kafka batch's rows; take() copies them out, so it is reused.
+  const encoded = new RowBuffer();
   const stopping = new AbortController();
   const consumer: Consumer = deps.kafka.consumer({
     groupId: `${opts.groupPrefix}-${feed}`,
@@ -59,7 +62,8 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
     maxRows: opts.batchMaxRows,
     maxWaitMs: opts.batchMaxWaitMs,
     flush: async (parts) => {
-      const accepted = parts.flatMap((p) => p.items.flatMap((i) => i.accepted));
+      const accepted = parts.flatMap((p) => p.items.map((i) => i.accepted));
+      const rows = accepted.reduce((n, a) => n + a.ends.length, 0);
       const rejected = parts.flatMap((p) => p.items.flatMap((i) => i.rejected));
       const started = performance.now();
       const beats = heartbeats;
@@ -72,7 +76,7 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
           await Promise.all([...beats].map((b) => b()));
         },
       );
-      telemetry.stored(accepted.length, rejected.length, (performance.now() - started) / 1000);
+      telemetry.stored(rows, rejected.length, (performance.now() - started) / 1000);
       failpoint('ingest.after-store');
     },
   });
@@ -103,21 +107,28 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
 
   function decodeBatch({ batch }: EachBatchPayload): Piece {
     const ingestedAt = Date.now();
-    const piece: Piece = { accepted: [], rejected: [] };
+    const { partition } = batch;
+    const keys: (Buffer | null)[] = [];
+    const values: (Buffer | null)[] = [];
+    const offsets: string[] = [];
+    const rejected: DeadLetter[] = [];
     for (const message of batch.messages) {
-      const position: SourcePosition = { topic, partition: batch.partition, offset: message.offset, ingestedAt };
+      const position: SourcePosition = { topic, partition, offset: message.offset, ingestedAt };
       const result = decode(message.value);
       if (result.ok) {
         const built = toRow(result.record, position);
         for (const defect of built.defects) telemetry.defect(defect);
-        piece.accepted.push({ line: built.line, original: { feed, key: message.key, value: message.value, position } });
+        encoded.push(built.line);
+        keys.push(message.key);
+        values.push(message.value);
+        offsets.push(message.offset);
       } else {
         const dl: DeadLetter = { feed, key: message.key, value: message.value, position, rejection: result.rejection };
         telemetry.rejected(dl);
-        piece.rejected.push(dl);
+        rejected.push(dl);
       }
     }
-    return piece;
+    return { accepted: { ...encoded.take(), feed, topic, partition, ingestedAt, keys, values, offsets }, rejected };
   }
 
 
