@@ -100,7 +100,13 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
     tracker.reset();
     committer.reset();
     telemetry.storeFailed(err as Error, points.length);
-    for (const p of points) consumer.seek({ topic, partition: p.partition, offset: p.offset });
+    for (const p of points) {
+      try {
+        consumer.seek({ topic, partition: p.partition, offset: p.offset });
+      } catch {
+        // The consumer has stopped (shutdown): the next start reads from the last commit anyway.
+      }
+    }
   }
 
   let active = 0;
@@ -130,7 +136,6 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
     }
     return { accepted: { ...encoded.take(), feed, topic, partition, ingestedAt, keys, values, offsets }, rejected };
   }
-
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
@@ -166,7 +171,7 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
     for (;;) {
       await batcher.flushNow();
       await committer.poke();
-      if (active === 0 && batcher.bufferedRows === 0 && tracker.pendingBatches === 0) return;
+      if (active === 0 && batcher.bufferedRows === 0 && tracker.pendingBatches === 0 && committer.uncommitted === 0) return;
       if (tracker.failed || stopping.signal.aborted) return;
       // A batch still being decoded, or one failed commit to try again.
       await new Promise((r) => setTimeout(r, 10));
