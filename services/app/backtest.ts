@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import type { Config } from '../config/index.ts';
-import { insertRows } from '../sinks/clickhouse/insert.ts';
+import { insertEncodedRows } from '../sinks/clickhouse/insert.ts';
 import { readEvents } from '../sources/ndjson/events-file.ts';
 import { decoder } from '../transforms/normalize/decode.ts';
 import { phoneHasher } from '../transforms/normalize/pii.ts';
-import { hotlineRow, mediaRow, spotcheckRow, tables, type Row } from '../transforms/normalize/rows.ts';
+import { RowBuffer } from '../transforms/normalize/row-buffer.ts';
+import { columns, hotlineLine, mediaLine, spotcheckLine, tables } from '../transforms/normalize/rows.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 import { step, type OpenWarning, type WarningEvent } from '../transforms/warnings/state.ts';
 import type { Feed } from '../../schemas/feeds/v1/index.ts';
@@ -24,11 +25,11 @@ export async function loadEvents(ch: ClickHouse, config: Config, path: string, p
   };
   const hash = phoneHasher(piiKey);
   const report: LoadReport = { accepted: 0, rejected: 0, reasons: {} };
-  const pending: Record<Feed, Row[]> = { hotline: [], media: [], spotcheck: [] };
+  const pending: Record<Feed, RowBuffer> = { hotline: new RowBuffer(), media: new RowBuffer(), spotcheck: new RowBuffer() };
   const flush = async (feed: Feed) => {
-    if (pending[feed].length === 0) return;
-    await insertRows(ch, tables[feed], pending[feed]);
-    pending[feed] = [];
+    if (pending[feed].rows === 0) return;
+    const rows = pending[feed].take();
+    await insertEncodedRows(ch, tables[feed], columns[feed], rows.body, rows.ends.length);
   };
   const ingestedAt = Date.now();
   for await (const m of readEvents(path, config.kafka.topics)) {
@@ -46,13 +47,13 @@ export async function loadEvents(ch: ClickHouse, config: Config, path: string, p
     const pos = { topic: config.kafka.topics[m.feed], partition: 0, offset: String(m.line), ingestedAt };
     const built =
       m.feed === 'hotline'
-        ? hotlineRow(d.record as Parameters<typeof hotlineRow>[0], pos, hash)
+        ? hotlineLine(d.record as Parameters<typeof hotlineLine>[0], pos, hash)
         : m.feed === 'media'
-          ? mediaRow(d.record as Parameters<typeof mediaRow>[0], pos)
-          : spotcheckRow(d.record as Parameters<typeof spotcheckRow>[0], pos);
-    pending[m.feed].push(built.row);
+          ? mediaLine(d.record as Parameters<typeof mediaLine>[0], pos)
+          : spotcheckLine(d.record as Parameters<typeof spotcheckLine>[0], pos);
+    pending[m.feed].push(built.line);
     report.accepted++;
-    if (pending[m.feed].length >= 50_000) await flush(m.feed);
+    if (pending[m.feed].rows >= 50_000) await flush(m.feed);
   }
   for (const feed of Object.keys(pending) as Feed[]) await flush(feed);
   return report;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { Readable } from 'node:stream';
+import { ClickHouseLogLevel, createClient, parseError, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../config/clickhouse.ts';
 
 // The one place that builds a ClickHouse client. Embedded mode plugs chDB (the engine in this process)
@@ -12,8 +13,16 @@ export type ClickHouse = {
   database: string;
   mode: ClickHouseConfig['mode'];
   cluster?: string;
+  /**
+   * Inserts rows already encoded as JSONCompactEachRow (one array per line, in the order of
+   * `columns`). Embedded chDB takes the Buffer as it is (no copy into a JavaScript string, parsed
+   * by the engine's own threads); a server receives it as the request body.
+   */
+  insertJsonCompact(table: string, columns: readonly string[], body: Buffer): Promise<void>;
   close(): Promise<void>;
 };
+
+type RawInsert = (params: { table: string; columns: readonly string[]; values: Buffer; format: 'JSONCompactEachRow' }) => Promise<unknown>;
 
 // Common settings: 64-bit integers as JSON numbers on both engines (chDB and a server differ by
 // default), and FINAL applied to every SELECT so a not-yet-merged duplicate never counts.
@@ -33,14 +42,25 @@ const log = { level: ClickHouseLogLevel.OFF };
 export async function connectClickHouse(config: ClickHouseConfig, opts: { createDatabase?: boolean } = {}): Promise<ClickHouse> {
   const createDatabase = opts.createDatabase ?? true;
   let client: ClickHouseClient;
+  let insertJsonCompact: ClickHouse['insertJsonCompact'];
   const create = `CREATE DATABASE IF NOT EXISTS ${config.database}`;
   if (config.mode === 'embedded') {
     const path = resolve(join(config.dataDir, 'clickhouse'));
     mkdirSync(path, { recursive: true });
     const { createChdbConnection } = await import('chdb/connection');
     // chdb types its connection against an older copy of the client's interfaces; the shapes match.
-    const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
+    const chdb = createChdbConnection({ path });
+    const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
     client = createClient({ connection, clickhouse_settings: settings, log });
+    // The connection's own insert would turn the body into a string and prepend the statement.
+    const rawInsert: RawInsert = (params) => chdb.chdb.rawInsert(params);
+    insertJsonCompact = async (table, columns, body) => {
+      try {
+        await rawInsert({ table, columns, values: body, format: 'JSONCompactEachRow' });
+      } catch (err) {
+        throw parseChdbError(err);
+      }
+    };
     // The chDB session keeps its current database, as a server does for `database` on each request.
     if (createDatabase) await client.command({ query: create });
     await client.command({ query: `USE ${config.database}` });
@@ -63,7 +83,15 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
         await bootstrap.close();
       }
     }
-    client = createClient({ ...server, database: config.database });
+    const http = createClient({ ...server, database: config.database });
+    client = http;
+    // insert() would re-encode a stream as JSON values; exec() sends the bytes as they are. Table
+    // and column names are qrm's own (configuration and code), never message content.
+    insertJsonCompact = async (table, columns, body) => {
+      const list = columns.map((c) => `\`${c}\``).join(', ');
+      const { stream } = await http.exec({ query: `INSERT INTO ${table} (${list}) FORMAT JSONCompactEachRow`, values: Readable.from([body]) });
+      stream.resume();
+    };
   }
   let closed = false;
   return {
@@ -71,10 +99,22 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
     database: config.database,
     mode: config.mode,
     cluster: config.cluster,
+    insertJsonCompact,
     async close() {
       if (closed) return;
       closed = true;
       await client.close();
     },
   };
+}
+
+/**
+ * chDB's raw insert rejects with the engine's text ("Code: 27. DB::Exception: ..."); read it as the
+ * client does, so its error code decides between retrying and isolating the refused rows.
+ */
+function parseChdbError(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const parsed = parseError(message);
+  if (parsed !== err) (parsed as Error & { cause?: unknown }).cause = err;
+  return parsed;
 }

@@ -3,12 +3,13 @@ import { intWithDefault, stringWithDefault } from './env.ts';
 
 export const ingestEnv = {
   QRM_INGEST_GROUP_PREFIX: stringWithDefault('qrm-ingest'),
-  QRM_INGEST_BATCH_MAX_ROWS: intWithDefault(20_000, 1, 1_000_000),
-  QRM_INGEST_BATCH_MAX_WAIT_MS: intWithDefault(500, 1, 60_000),
+  QRM_INGEST_BATCH_MAX_ROWS: intWithDefault(10_000, 1, 1_000_000),
+  QRM_INGEST_BATCH_MAX_WAIT_MS: intWithDefault(50, 1, 60_000),
   QRM_MAX_MESSAGE_BYTES: intWithDefault(1_048_576, 1_024, 64 * 1_048_576),
   QRM_MAX_JSON_DEPTH: intWithDefault(16, 2, 256),
   QRM_INGEST_RETRY_MAX_MS: intWithDefault(30_000, 100, 600_000),
   QRM_KAFKA_SESSION_TIMEOUT_MS: intWithDefault(30_000, 6_000, 300_000),
+  QRM_KAFKA_FETCH_MAX_WAIT_MS: intWithDefault(100, 10, 10_000),
 };
 
 type Env = z.output<z.ZodObject<typeof ingestEnv>>;
@@ -22,6 +23,7 @@ export function ingestConfig(env: Env) {
     maxJsonDepth: env.QRM_MAX_JSON_DEPTH,
     retryMaxMs: env.QRM_INGEST_RETRY_MAX_MS,
     sessionTimeoutMs: env.QRM_KAFKA_SESSION_TIMEOUT_MS,
+    fetchMaxWaitMs: env.QRM_KAFKA_FETCH_MAX_WAIT_MS,
   };
 }
 

@@ -49,6 +49,12 @@ export function ingestMetrics(registry: Registry) {
       labelNames: ['feed'] as const,
       registers: [registry],
     }),
+    commitFailures: new Counter({
+      name: 'qrm_ingest_commit_failures_total',
+      help: 'Offset commits that failed (retried with the next commit), and stored batches read again after a storage failure, by feed and stage',
+      labelNames: ['feed', 'stage'] as const,
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'qrm_ingest_consumer_lag_messages',
       help: 'High watermark minus the next offset to process, per topic partition',

@@ -591,8 +591,8 @@ type Result = {
 // What the mock cluster does differently from a Kafka broker, each of which shapes the figures.
 const mockCaveats = [
   'The mock keeps 5 MiB per partition and drops older message sets, so the producer waits whenever produced minus stored nears 60 % of that ("throttledSeconds"); a consumer that catches up does not get a backlog to chew through.',
-  'The mock answers a fetch with at most one message set per partition (rdkafka_mock_handlers.c, "FIXME: Multiple messageSets ?"), so a consumer gets at most chunk / 4 messages per partition per fetch; a broker returns up to the fetch size (qrm asks 4 MiB per partition).',
-  'The mock holds an empty fetch for the full max wait even when data arrives meanwhile (qrm: kafkajs maxWaitTimeInMs 1000; the Kafka engine: librdkafka fetch.wait.max.ms 500).',
+  'The mock answers a fetch with at most one message set per partition (rdkafka_mock_handlers.c, "FIXME: Multiple messageSets ?"), so a consumer gets at most chunk / 4 messages per partition per fetch; a broker returns up to the fetch size (qrm asks 2 MiB per partition).',
+  'The mock holds an empty fetch for the full max wait even when data arrives meanwhile (qrm: kafkajs maxWaitTimeInMs, QRM_KAFKA_FETCH_MAX_WAIT_MS, default 100; the Kafka engine: librdkafka fetch.wait.max.ms 500).',
   'Producer, mock and consumer share this machine\'s cores: see cpuByThread, benchProcessCpuSeconds, mockCpuSeconds and otherLoadCpuSeconds.',
 ];
 

@@ -9,7 +9,7 @@ import { normalizeRegionCode } from '../../../services/domain/regions.ts';
 
 export type SchemaContext = { now: () => number };
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 const isoWithOffset =
@@ -103,13 +103,19 @@ export const creditCode = z
   .transform((raw) => (raw == null ? undefined : (normalizeCreditCode(raw) ?? null)))
   .meta({ description: 'GB 32100-2015 unified social credit code; lower case accepted; an invalid code is dropped, not rejected' });
 
-/** An enumeration that accepts the English value or its Chinese label, and yields the English value. */
-export function bilingualEnum<const T extends Record<string, string>>(labels: T) {
+/** Every accepted spelling (English value or Chinese label) to its English value. */
+export function labelLookup<const T extends Record<string, string>>(labels: T): Map<string, keyof T & string> {
   const lookup = new Map<string, keyof T & string>();
   for (const [en, zh] of Object.entries(labels)) {
     lookup.set(en, en);
     if (zh) lookup.set(zh, en);
   }
+  return lookup;
+}
+
+/** An enumeration that accepts the English value or its Chinese label, and yields the English value. */
+export function bilingualEnum<const T extends Record<string, string>>(labels: T) {
+  const lookup = labelLookup(labels);
   // A real enum on the input side, so the generated JSON Schema lists every accepted spelling.
   return z.enum([...lookup.keys()] as [string, ...string[]]).transform((raw) => lookup.get(raw)!);
 }

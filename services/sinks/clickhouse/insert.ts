@@ -48,3 +48,17 @@ export async function insertRows(ch: ClickHouse, table: string, rows: readonly R
     throw classifyClickHouseError(err, `inserting ${rows.length} rows into ${table}`);
   }
 }
+
+/**
+ * Rows already encoded as JSONCompactEachRow lines in the order of `columns` (the ingest path
+ * encodes each row as it decodes the message, see row-buffer.ts). Sent as one body: chDB parses it
+ * in its own threads, off the JavaScript thread.
+ */
+export async function insertEncodedRows(ch: ClickHouse, table: string, columns: readonly string[], body: Buffer, rows: number): Promise<void> {
+  if (rows === 0) return;
+  try {
+    await ch.insertJsonCompact(`${ch.database}.${table}`, columns, body);
+  } catch (err) {
+    throw classifyClickHouseError(err, `inserting ${rows} rows into ${table}`);
+  }
+}

@@ -38,6 +38,14 @@ export function feedTelemetry(feed: string, log: Logger, m: IngestMetrics) {
     storageRejectedRows(table: string, n: number, cause: Error) {
       log.error({ table, rows: n, err: cause.message }, 'ClickHouse refused rows that passed validation; dead-lettered them');
     },
+    commitFailed(err: Error) {
+      m.commitFailures.inc({ feed, stage: 'commit' });
+      log.warn({ err: err.message }, 'offset commit failed; the next commit carries these offsets too');
+    },
+    storeFailed(err: Error, partitions: number) {
+      m.commitFailures.inc({ feed, stage: 'insert' });
+      log.error({ err: err.message, partitions }, 'storing a batch failed; reading again from the last stored offsets');
+    },
     lag(topic: string, partition: number, lag: number) {
       m.lag.set({ topic, partition: String(partition) }, lag);
     },

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import type { ReasonCode } from '../../../schemas/dlq/headers.ts';
 import { feedSchemasV1, type Feed } from '../../../schemas/feeds/v1/index.ts';
+import { plainValidatorsV1 } from '../../../schemas/feeds/v1/plain.ts';
 
 // Bytes from Kafka to a validated, normalised record, or a rejection with a reason. Cheap checks run
 // first (size, UTF-8, nesting) so a hostile message costs little before JSON.parse sees it.
@@ -12,23 +14,23 @@ export type DecodeOptions = { maxBytes: number; maxDepth: number; now: () => num
 
 export type FeedRecord<F extends Feed> = z.output<ReturnType<(typeof feedSchemasV1)[F]>>;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decoder<F extends Feed>(feed: F, opts: DecodeOptions): (value: Buffer | null) => Decoded<FeedRecord<F>> {
   const schema = feedSchemasV1[feed]({ now: opts.now });
+  const plain = plainValidatorsV1({ now: opts.now })[feed] as (json: Record<string, unknown>) => FeedRecord<F> | undefined;
   return (value) => {
     if (!value || value.length === 0) return reject('not_json', 'empty message');
     if (value.length > opts.maxBytes) {
       return reject('too_large', `message is ${value.length} bytes, limit ${opts.maxBytes}`);
     }
-    let text: string;
-    try {
-      text = utf8.decode(value);
-    } catch {
-      return reject('not_utf8', 'message is not valid UTF-8');
+    // Validated in C++ (simdutf) first, so the decode after it cannot meet a malformed sequence.
+    if (!isUtf8(value)) return reject('not_utf8', 'message is not valid UTF-8');
+    // As the WHATWG decoder did before: a leading byte-order mark is not part of the text.
+    const text = value.toString('utf8', hasBom(value) ? 3 : 0);
+    if (openingBrackets(value, opts.maxDepth) > opts.maxDepth) {
+      const depth = jsonDepth(text);
+      if (depth > opts.maxDepth) return reject('too_deep', `JSON nesting depth ${depth} exceeds ${opts.maxDepth}`);
     }
-    const depth = jsonDepth(text);
-    if (depth > opts.maxDepth) return reject('too_deep', `JSON nesting depth ${depth} exceeds ${opts.maxDepth}`);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -38,6 +40,9 @@ export function decoder<F extends Feed>(feed: F, opts: DecodeOptions): (value: B
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       return reject('not_object', 'expected a JSON object');
     }
+    // The hand-written happy path first; zod decides (and explains) whatever it does not accept.
+    const record = plain(json as Record<string, unknown>);
+    if (record !== undefined) return { ok: true, record };
     const parsed = schema.safeParse(json);
     if (parsed.success) return { ok: true, record: parsed.data as FeedRecord<F> };
     return { ok: false, rejection: describeIssues(parsed.error.issues, json) };
@@ -46,6 +51,21 @@ export function decoder<F extends Feed>(feed: F, opts: DecodeOptions): (value: B
 
 function reject(reasonCode: ReasonCode, reason: string): Decoded<never> {
   return { ok: false, rejection: { reasonCode, reason } };
+}
+
+const hasBom = (v: Buffer) => v.length >= 3 && v[0] === 0xef && v[1] === 0xbb && v[2] === 0xbf;
+
+/**
+ * Opening brackets in the message, counted up to just past `limit`: nesting can be no deeper than
+ * their number, so a message with few of them (nearly all) needs no scan of its text. Searched as
+ * bytes (memchr): '{' and '[' never occur inside a multi-byte UTF-8 sequence.
+ */
+export function openingBrackets(value: Buffer, limit: number): number {
+  let n = 0;
+  for (const bracket of [0x7b, 0x5b]) {
+    for (let i = value.indexOf(bracket); i !== -1 && n <= limit; i = value.indexOf(bracket, i + 1)) n++;
+  }
+  return n;
 }
 
 /** Deepest nesting of objects and arrays, ignoring brackets inside strings. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decoder, jsonDepth } from '../../../services/transforms/normalize/decode.ts';
+import { decoder, jsonDepth, openingBrackets } from '../../../services/transforms/normalize/decode.ts';
 import { parseTimestamp } from '../../../schemas/feeds/v1/common.ts';
 
 // Every rule of shared/contracts/feeds-v1.md, one case each: what is accepted (and how it is
@@ -107,6 +107,25 @@ describe('message-level rejections', () => {
   it('counts nesting depth outside strings only', () => {
     expect(jsonDepth('{"a":"[[[[[[[[","b":[{"c":1}]}')).toBe(3);
     expect(jsonDepth('{"a":"\\"[[["}')).toBe(1);
+  });
+
+  it('scans for depth only when there are more brackets than the limit, and finds depth exactly at it', () => {
+    const deep = (n: number) => bytes(`{"a":${'['.repeat(n - 1)}1${']'.repeat(n - 1)}}`);
+    expect(openingBrackets(bytes(hotline), 16)).toBeLessThanOrEqual(16);
+    expect(openingBrackets(deep(40), 16)).toBe(17);
+    expect(decodeHotline(deep(16)).ok || rejected(decodeHotline(deep(16))).reasonCode !== 'too_deep').toBe(true);
+    expect(rejected(decodeHotline(deep(17))).reasonCode).toBe('too_deep');
+    // Brackets inside strings count towards the bound but not the depth.
+    expect(decodeHotline(bytes({ ...hotline, description: '['.repeat(50) })).ok).toBe(true);
+  });
+
+  it('reads a message that starts with a byte-order mark, as the UTF-8 decoder does', () => {
+    expect(decodeHotline(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes(hotline)])).ok).toBe(true);
+  });
+
+  it('rejects overlong encodings and lone surrogates as not UTF-8', () => {
+    expect(rejected(decodeHotline(Buffer.from([0x22, 0xc0, 0xaf, 0x22]))).reasonCode).toBe('not_utf8');
+    expect(rejected(decodeHotline(Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]))).reasonCode).toBe('not_utf8');
   });
 
   it('the size limit is configurable', () => {
