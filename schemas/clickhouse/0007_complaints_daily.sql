@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS {{db}}.complaints_voices_daily
 (
     product_code LowCardinality(String),
     cell LowCardinality(String),
+    -- cityHash64(product_code, cell): the pass groups and joins by one number, several times faster
+    -- in ClickHouse than by two LowCardinality strings.
+    cell_key UInt64,
     day Date,
     inserts UInt64,
     voices UInt32

@@ -13,8 +13,23 @@ import { chTime } from '../normalize/rows.ts';
 /** Days of complaint history a pass reads: 66 weeks, enough for a year back plus the seasonal weeks. */
 export const historyDays = 462;
 
-/** Days sealed per statement: bounds the states one statement merges (about 1 M cells at 100 k active cells). */
-const sealBatchDays = 8;
+/**
+ * Days sealed per statement, all of one month: complaints_daily is partitioned by month and ordered by
+ * cell first, so a statement reads its month's partition whole; 16 days bound the states it merges
+ * (about 1 M cell-days at 100 k active cells).
+ */
+const sealBatchDays = 16;
+
+/** Stale days in batches of at most `sealBatchDays`, never across a month. */
+function sealBatches(days: string[]): string[][] {
+  const batches: string[][] = [];
+  for (const day of days) {
+    const last = batches.at(-1);
+    if (last && last.length < sealBatchDays && last[0]!.slice(0, 7) === day.slice(0, 7)) last.push(day);
+    else batches.push([day]);
+  }
+  return batches;
+}
 
 const sql = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
 const staleDaysSql = sql('stale-days.sql');
@@ -48,8 +63,7 @@ export async function historyDaysAt(ch: ClickHouse, t: Date): Promise<HistoryDay
 export async function sealHistory(ch: ClickHouse, t: Date): Promise<HistoryDays> {
   const before = await historyDaysAt(ch, t);
   if (before.stale.length === 0) return before;
-  for (let i = 0; i < before.stale.length; i += sealBatchDays) {
-    const days = before.stale.slice(i, i + sealBatchDays);
+  for (const days of sealBatches(before.stale)) {
     await ch.client.command({ query: render(sealSql, ch.database), query_params: { days } });
     await ch.client.command({ query: render(sealedDaysSql, ch.database), query_params: { days } });
   }

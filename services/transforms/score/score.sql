@@ -12,7 +12,9 @@
 -- Finished days come from complaints_voices_daily, sealed plain numbers, when their `inserts` total
 -- is the one they were sealed at ({sealed}); the other days ({stale}) are merged from their states.
 --
--- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once.
+-- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once. Cells are
+-- grouped and joined by key = cityHash64(product_code, cell): by the two LowCardinality strings
+-- ClickHouse aggregates several times slower.
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
@@ -24,65 +26,67 @@ WITH
 -- states once for all three levels. Rollups need at least two counties with complaints; otherwise
 -- they would repeat their one county.
 c_obs AS (
-    SELECT product_code, cell,
+    SELECT cityHash64(p, cell) AS key, any(p) AS product, any(cell) AS cell_code,
         uniqExactMerge(v1) AS o1,
         uniqExactMerge(v7) AS o7,
         uniqExactMerge(v28) AS o28,
         uniqExactMerge(ids7) AS n7,
         count() AS counties
     FROM (
-        SELECT product_code, region_code,
+        SELECT cityHash64(product_code, region_code) AS county_key, any(product_code) AS p, any(region_code) AS r,
             uniqExactMergeStateIf(voices, hour >= t_h - INTERVAL 1 DAY) AS v1,
             uniqExactMergeStateIf(voices, hour >= t_h - INTERVAL 7 DAY) AS v7,
             uniqExactMergeState(voices) AS v28,
             uniqExactMergeStateIf(ids, hour >= t_h - INTERVAL 7 DAY) AS ids7
         FROM {{db}}.complaints_hourly
         WHERE hour < t_h AND hour >= t_h - INTERVAL 28 DAY
-        GROUP BY product_code, region_code
+        GROUP BY county_key
     )
-    ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-    GROUP BY product_code, cell
-    HAVING counties >= if(length(cell) = 6, 1, 2)
+    ARRAY JOIN [r, substring(r, 1, 4), substring(r, 1, 2)] AS cell
+    GROUP BY key
+    HAVING counties >= if(length(cell_code) = 6, 1, 2)
 ),
 -- Weighted voices per cell and history day, summed into 66 weekly values (one scan, no window
 -- functions) and the same weekday of each of the last 9 weeks.
 c_series AS (
-    SELECT product_code, cell,
+    SELECT key,
         sumResample(0, 66, 1)(v, intDiv(k, 7)) AS weeks,
         sumIfResample(0, 9, 1)(v, k % 7 = 0, intDiv(k, 7)) AS same_weekday
     FROM (
-        SELECT product_code, cell, dateDiff('day', day, b_day) - 1 AS k, toFloat64(voices) AS v
+        SELECT cell_key AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(voices) AS v
         FROM {{db}}.complaints_voices_daily
         WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND (day, inserts) IN {sealed:Array(Tuple(Date, UInt64))}
         UNION ALL
-        SELECT product_code, cell, dateDiff('day', day, b_day) - 1 AS k, toFloat64(uniqExactMerge(voices)) AS v
+        SELECT cityHash64(product_code, cell) AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(uniqExactMerge(voices)) AS v
         FROM {{db}}.complaints_daily
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-        WHERE day IN {stale:Array(Date)}
-        GROUP BY product_code, cell, day
+        -- has() rather than IN: ClickHouse folds IN over an empty set into a constant it then rejects.
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND has({stale:Array(Date)}, day)
+        GROUP BY key, day
     )
-    GROUP BY product_code, cell
+    GROUP BY key
 ),
 -- Media: reach-weighted negativity per cell and day offset (an item naming two counties of a rollup
 -- counts once there); the largest exposé reach in 72 hours.
 m_days AS (
-    SELECT product_code, cell, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k,
+    SELECT cityHash64(product_code, cell) AS key, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k,
+        any(product_code) AS product, any(cell) AS cell_code,
         arraySum(x -> x.2, groupUniqArrayMerge(items)) AS v,
         arrayMax(x -> x.3, groupUniqArrayMerge(items)) AS exposure_reach,
         uniqExact(region_code) AS counties
     FROM {{db}}.media_hourly
     ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
     WHERE hour < t_h AND hour >= t_h - INTERVAL 98 DAY
-    GROUP BY product_code, cell, k
+    GROUP BY key, k
 ),
 m_series AS (
-    SELECT product_code, cell,
+    SELECT key, any(product) AS product_code, any(cell_code) AS cell,
         sumResample(0, 30, 1)(toFloat64(v), k) AS days,
         sumResample(0, 14, 1)(toFloat64(v), intDiv(k, 7)) AS weeks,
         maxIf(exposure_reach, k < 3) AS exposure_reach,
         maxIf(counties, k < 28) AS counties
     FROM m_days
-    GROUP BY product_code, cell
+    GROUP BY key
     HAVING weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
 ),
 -- Reference windows for each observed window, one row per (cell, source, window): the same weekday
@@ -93,15 +97,15 @@ m_series AS (
 -- history). A cell whose complaints all fall after its last complete Beijing day has no history yet:
 -- zeros, as for any quiet week.
 windows AS (
-    SELECT product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min,
+    SELECT key, product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min,
         season, toUInt64(0) AS exposure_reach, o1, o7, o28, n7
     FROM (
-        SELECT product_code, cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
+        SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
             if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
             if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
             arraySum(arraySlice(weeks, 52, 15)) >= 10 AS has_year,
             if(has_year, least(3, greatest(0.5, (arrayAvg(arraySlice(weeks, 52, 3)) + 0.5) / (arrayAvg(arraySlice(weeks, 55, 12)) + 0.5))), 1) AS season
-        FROM c_series AS s RIGHT JOIN c_obs AS o USING (product_code, cell)
+        FROM c_series AS s RIGHT JOIN c_obs AS o USING (key)
     )
     ARRAY JOIN [
         (1, toFloat64(o1), arraySlice(same_weekday, 2, 8), 1.0, 5.0),
@@ -109,7 +113,7 @@ windows AS (
         (28, toFloat64(o28), arrayMap(j -> arraySum(arraySlice(weeks, j + 1, 4)), range(5, 15)), 4.0, 10.0)
     ] AS w
     UNION ALL
-    SELECT product_code, cell, 'media' AS source, counties, w.1, w.2, w.3, w.4, w.5, 1 AS season, exposure_reach,
+    SELECT key, product_code, cell, 'media' AS source, counties, w.1, w.2, w.3, w.4, w.5, 1 AS season, exposure_reach,
         toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0)
     FROM m_series
     ARRAY JOIN [
@@ -143,7 +147,7 @@ stats AS (
 -- Each cell's strongest window per source. On a tie (an exposé sets both media windows) the shorter
 -- window is reported, so the evidence is the same on every run.
 signals AS (
-    SELECT product_code, cell,
+    SELECT key, any(product_code) AS product, any(cell) AS cell_code,
         maxIf(z, source = 'complaints') AS c_z,
         argMaxIf((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach), (z, -window_days), source = 'complaints') AS complaint_best,
         maxIf(counties, source = 'complaints') AS c_counties,
@@ -152,7 +156,7 @@ signals AS (
         argMaxIf((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach), (z, -window_days), source = 'media') AS media_best,
         maxIf(counties, source = 'media') AS m_counties
     FROM stats
-    GROUP BY product_code, cell
+    GROUP BY key
 ),
 -- Concentration: when one enterprise is named by most of the week's callers, the signal is more
 -- telling than the same count spread over many (x1.25). Callers, not tickets: one person phoning
@@ -160,18 +164,18 @@ signals AS (
 -- enterprise's callers and, merging them, all of the cell's callers (a caller naming two enterprises,
 -- or none, counted once); a cell where no complaint names an enterprise has no concentration.
 concentration AS (
-    SELECT product_code, cell,
+    SELECT key,
         maxIf(finalizeAggregation(callers), enterprise_credit_code != '') AS top_n,
         argMaxIf(enterprise_credit_code, (finalizeAggregation(callers), enterprise_credit_code), enterprise_credit_code != '') AS top_enterprise,
         uniqExactMerge(callers) AS callers7
     FROM (
-        SELECT product_code, cell, enterprise_credit_code, uniqExactMergeState(callers) AS callers
+        SELECT cityHash64(product_code, cell) AS key, enterprise_credit_code, uniqExactMergeState(callers) AS callers
         FROM {{db}}.complaints_enterprise_callers_daily
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         WHERE day >= toDate(t_h - INTERVAL 7 DAY) AND day <= toDate(t_h)
-        GROUP BY product_code, cell, enterprise_credit_code
+        GROUP BY key, enterprise_credit_code
     )
-    GROUP BY product_code, cell
+    GROUP BY key
     HAVING top_n > 0
 ),
 -- Spot checks, by the day results became known. Failed samples weigh 1 with a safety item, 0.6 with a
@@ -179,7 +183,7 @@ concentration AS (
 -- (empirical Bayes, beta prior worth 10 samples; the product rate itself is the catalog prior
 -- updated with the last year's national results).
 s_cells AS (
-    SELECT product_code, cell,
+    SELECT cityHash64(product_code, cell) AS key, any(product_code) AS product, any(cell) AS cell_code,
         uniqExactMergeIf(samples, day >= t_day - 90) AS n90,
         uniqExactMergeIf(fails, day >= t_day - 90) AS f90,
         uniqExactMergeIf(safety_fails, day >= t_day - 90) AS sf90,
@@ -194,8 +198,8 @@ s_cells AS (
     FROM {{db}}.spot_checks_daily
     ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
     WHERE day < t_day AND day >= t_day - 365
-    GROUP BY product_code, cell
-    HAVING counties >= if(length(cell) = 6, 1, 2) AND f365 > 0
+    GROUP BY key
+    HAVING counties >= if(length(cell_code) = 6, 1, 2) AND f365 > 0
 ),
 s_product AS (
     SELECT p.code AS product_code,
@@ -207,18 +211,18 @@ s_product AS (
     ) AS d ON d.product_code = p.code
 ),
 repeaters AS (
-    SELECT product_code, cell, countIf(n >= 2) AS repeat_enterprises
+    SELECT key, countIf(n >= 2) AS repeat_enterprises
     FROM (
-        SELECT product_code, cell, enterprise_credit_code, uniqExactMerge(fails) AS n
+        SELECT cityHash64(product_code, cell) AS key, enterprise_credit_code, uniqExactMerge(fails) AS n
         FROM {{db}}.spot_check_failures_enterprise
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         WHERE day < t_day AND day >= t_day - 365
-        GROUP BY product_code, cell, enterprise_credit_code
+        GROUP BY key, enterprise_credit_code
     )
-    GROUP BY product_code, cell
+    GROUP BY key
 ),
 spotcheck AS (
-    SELECT c.product_code AS product_code, c.cell AS cell, c.counties AS counties,
+    SELECT c.key AS key, c.product AS product, c.cell_code AS cell_code, c.counties AS counties,
         n90, f90, n365, f365, p.p0 AS p0,
         sf90 + 0.6 * pf90 + 0.3 * (f90 - sf90 - pf90) AS wf90,
         sf365 + 0.6 * pf365 + 0.3 * (f365 - sf365 - pf365) AS wf365,
@@ -232,15 +236,15 @@ spotcheck AS (
         -- Repeat offenders and rebounds are facts about enterprises in one county; summed over a
         -- province they would only measure its size, so they count at county level only.
         greatest(if(f90 > 0, z90, 0), if(f365 > 0, z365, 0), if(below_target, 2, 0))
-            + if(f90 > 0 AND length(c.cell) = 6, least(2, repeat_enterprises) + 1.5 * rebound, 0) AS z
+            + if(f90 > 0 AND length(c.cell_code) = 6, least(2, repeat_enterprises) + 1.5 * rebound, 0) AS z
     FROM s_cells AS c
-    INNER JOIN s_product AS p ON p.product_code = c.product_code
-    LEFT JOIN repeaters AS r ON r.product_code = c.product_code AND r.cell = c.cell
+    INNER JOIN s_product AS p ON p.product_code = c.product
+    LEFT JOIN repeaters AS r ON r.key = c.key
 )
 SELECT
-    product_code,
-    cell AS region_code,
-    multiIf(length(cell) = 6, 'county', length(cell) = 4, 'prefecture', 'province') AS region_level,
+    if(x.product = '', s.product, x.product) AS product_code,
+    if(x.cell_code = '', s.cell_code, x.cell_code) AS region_code,
+    multiIf(length(region_code) = 6, 'county', length(region_code) = 4, 'prefecture', 'province') AS region_level,
     least(10, greatest(0, x.c_z)) * if(k.top_n >= 3 AND k.top_n >= 0.6 * k.callers7, 1.25, 1) AS complaint_z,
     least(10, greatest(0, s.z)) AS spotcheck_z,
     least(10, greatest(0, x.m_z)) AS media_z,
@@ -255,11 +259,11 @@ SELECT
     round(s.p90, 4) AS s_p90, round(s.p365, 4) AS s_p365, s.repeat_enterprises AS s_repeat, s.rebound AS s_rebound, s.below_target AS s_below_target,
     greatest(x.c_counties, x.m_counties, s.counties) AS counties
 FROM signals AS x
-FULL JOIN spotcheck AS s USING (product_code, cell)
-LEFT JOIN concentration AS k USING (product_code, cell)
+FULL JOIN spotcheck AS s USING (key)
+LEFT JOIN concentration AS k USING (key)
 WHERE score >= 10
 -- County rows first, then prefectures, then provinces, as the levels were once scored one by one.
-ORDER BY length(cell) DESC, product_code, region_code
+ORDER BY length(region_code) DESC, product_code, region_code
 -- The aggregates are merged explicitly above; FINAL (on by default for qrm's reads of raw tables)
 -- would only make ClickHouse merge them a second time.
 SETTINGS final = 0
