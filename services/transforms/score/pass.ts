@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { chTime } from '../normalize/rows.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
-import { historyParams, sealHistory } from './history.ts';
+import { historyParams, sealHistory, type HistoryDays } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
 
 // One scoring pass: seal the complaint history, score.sql for every region level at once, then
@@ -33,7 +33,11 @@ const samplesSql = sql('samples.sql');
 const render = (text: string, db: string) => text.replaceAll('{{db}}', db);
 
 export async function scorePass(ch: ClickHouse, t: Date): Promise<ScoredCell[]> {
-  const history = await sealHistory(ch, t);
+  return scoreWithHistory(ch, t, await sealHistory(ch, t));
+}
+
+/** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
+export async function scoreWithHistory(ch: ClickHouse, t: Date, history: HistoryDays): Promise<ScoredCell[]> {
   const rs = await ch.client.query({
     query: render(scoreSql, ch.database),
     query_params: { t: chTime(t.getTime()), ...historyParams(history) },
