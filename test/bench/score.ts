@@ -11,7 +11,8 @@ import { counties } from '../../services/domain/regions.ts';
 import { migrate } from '../../services/sinks/clickhouse/migrate.ts';
 import { createLogger } from '../../services/telemetry/logger.ts';
 import { chTime } from '../../services/transforms/normalize/rows.ts';
-import { regionLevels, scorePass } from '../../services/transforms/score/pass.ts';
+import { historyDaysAt, historyParams, sealHistory } from '../../services/transforms/score/history.ts';
+import { scorePass } from '../../services/transforms/score/pass.ts';
 import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, memoryOf, resetPeakRss, round, sleep } from './lib.ts';
 
 // Scoring-pass benchmark: `npm run bench:score [-- --quick --data DIR ...]` (--help lists options).
@@ -23,15 +24,17 @@ import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, mem
 // way to time fewer cells or a shorter history is a database that holds only those. The cell sets
 // are nested (the first N product × county pairs in a fixed hash order), so 10k cells are a subset
 // of the 100k ones. After generating, the benchmark waits for background merges to finish, which is
-// where a long-running system's history is too; then it times `scorePass` (all three region levels
-// plus the samples queries) `--runs` times at t = the end of the history. The first run is reported
-// as cold (first use of the data by this process; the OS page cache is warm from generation).
+// where a long-running system's history is too. A database reused from an earlier run is first
+// brought to the current schema (migrations and their backfills, timed), and its complaint history is
+// sealed at t (timed apart: the one-off cost after an upgrade). Then it times `scorePass` (the
+// history check, score.sql for all three region levels, the samples query) `--runs` times at t = the
+// end of the history. The first run is reported as cold (first use of the data by this process; the
+// OS page cache is warm from generation).
 //
-// For the largest case it also times every CTE of score.sql on its own (county level): the prefix up
-// to the final SELECT plus `SELECT count() FROM <cte>`, and again with every column hashed, because
-// count() lets ClickHouse drop aggregates nobody reads (c_obs then costs only its GROUP BY keys).
-// ClickHouse inlines CTEs, so each figure includes everything that CTE reads, once per reference
-// (c_obs, for one, runs again inside c_days and windows).
+// For the largest case it also times every CTE of score.sql on its own: the prefix up to the final
+// SELECT plus `SELECT count() FROM <cte>`, and again with every column hashed, because count() lets
+// ClickHouse drop aggregates nobody reads (c_obs then costs only its GROUP BY keys). ClickHouse
+// inlines CTEs, so each figure includes everything that CTE reads.
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scoreSqlFile = join(root, 'services/transforms/score/score.sql');
@@ -575,12 +578,10 @@ type PassRun = {
   otherLoadCores: number | undefined;
 };
 
-/** Which query of a pass a request is: score.sql (the one with c_obs) or samples.sql, and at which region level. */
+/** Which query of a pass a request is: stale-days.sql (history), score.sql (the one with c_obs) or samples.sql. */
 function labelOf(query: string): string {
-  const kind = /\bc_obs\b/.test(query) ? 'score' : 'samples';
-  // The county cell (region_code) is a substring of the others' expressions: test those first.
-  const level = (['province', 'prefecture'] as const).find((l) => query.includes(`${regionLevels[l].cell} AS cell`)) ?? 'county';
-  return `${kind}:${level}`;
+  if (/\bc_obs\b/.test(query)) return 'score';
+  return query.includes('complaints_seals') ? 'history' : 'samples';
 }
 
 /**
@@ -667,8 +668,8 @@ export function splitScoreSql(sql: string): { prefix: string; ctes: { name: stri
 
 async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
   const { prefix, ctes } = splitScoreSql(readFileSync(scoreSqlFile, 'utf8'));
-  const rendered = prefix.replaceAll('{{db}}', db).replaceAll('{{cell}}', 'region_code');
-  const params = { t: chTime(T_END.getTime()), min_counties: 1 };
+  const rendered = prefix.replaceAll('{{db}}', db);
+  const params = { t: chTime(T_END.getTime()), ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)) };
   const time = async (select: string) => {
     const times: number[] = [];
     const cpu: number[] = [];
@@ -724,6 +725,7 @@ type CaseResult = {
   otherLoadCores: number | undefined;
   peakRssMB: number | undefined;
   generation: Generation;
+  upgrade: Upgrade;
   tables: TableStats;
   activeCells: number;
 };
@@ -732,6 +734,7 @@ async function runCase(ch: ClickHouse, shape: Shape, o: Options): Promise<CaseRe
   const db = dbName(shape);
   log(`${db}: ${shape.cells.toLocaleString('en-US')} cells x ${shape.days} days`);
   const generation = await generate(ch, shape, o);
+  const upgrade = await upgradeSchema(ch, db);
   const tables = await tableStats(ch, db);
   const [active] = await rows<{ n: number }>(ch, `SELECT uniqExact(product_code, region_code) AS n FROM ${db}.complaints_hourly SETTINGS final = 0`);
   const { runs, peakRssMB } = await timePasses(ch, db, o.runs);
@@ -752,9 +755,48 @@ async function runCase(ch: ClickHouse, shape: Shape, o: Options): Promise<CaseRe
     otherLoadCores: round(Math.max(...runs.map((r) => r.otherLoadCores ?? 0)), 2),
     peakRssMB,
     generation,
+    upgrade,
     tables,
     activeCells: Number(active?.n ?? 0),
   };
+}
+
+type Upgrade = {
+  /** Migrations applied to a database generated before them (their backfills included). */
+  migrations: string[];
+  migrationSeconds: number;
+  migrationPeakRssMB: number | undefined;
+  /** The first sealHistory at T_END: every history day at once, as after the migration in production. */
+  sealSeconds: number;
+  sealedDays: number;
+  sealPeakRssMB: number | undefined;
+};
+
+/**
+ * Brings a reused database to the current schema, timed, and seals its complaint history at T_END,
+ * timed apart: what an upgrade costs on a database of this size. Passes then find their history
+ * sealed, as every pass after the first does in production.
+ */
+async function upgradeSchema(ch: ClickHouse, db: string): Promise<Upgrade> {
+  resetPeakRss();
+  let t0 = performance.now();
+  const { applied } = await migrate(withDatabase(ch, db), createLogger('warn'));
+  const migrationSeconds = seconds(t0);
+  const migrationPeakRssMB = round(memoryOf(process.pid)?.peakRssMB);
+  resetPeakRss();
+  t0 = performance.now();
+  const before = await historyDaysAt(withDatabase(ch, db), T_END);
+  await sealHistory(withDatabase(ch, db), T_END);
+  const upgrade = {
+    migrations: applied,
+    migrationSeconds: round(migrationSeconds, 2)!,
+    migrationPeakRssMB,
+    sealSeconds: round(seconds(t0), 2)!,
+    sealedDays: before.stale.length,
+    sealPeakRssMB: round(memoryOf(process.pid)?.peakRssMB),
+  };
+  log(`${db}: migrations ${applied.join(', ') || 'none pending'} in ${upgrade.migrationSeconds} s; sealed ${upgrade.sealedDays} history days in ${upgrade.sealSeconds} s`);
+  return upgrade;
 }
 
 /** Exponent b of time ∝ size^b between the smallest and largest point: 1 is linear, below 1 better. */
@@ -768,10 +810,10 @@ function growthExponent(points: { size: number; seconds: number }[]): number | u
 }
 
 function printResults(cases: CaseResult[], largest: CaseResult, breakdown: CteTiming[] | undefined): void {
-  const levels = ['score:county', 'score:prefecture', 'score:province'];
+  const queries = ['history', 'score', 'samples'];
   process.stdout.write(
     `\n${formatTable(
-      ['cells', 'days', 'complaints', 'complaints_hourly', 'generate s', 'merge wait s', 'cold s', 'median s', 'cpu s', 'county s', 'prefecture s', 'province s', 'samples s', 'warnings', 'peak RSS MB', 'other load'],
+      ['cells', 'days', 'complaints', 'complaints_hourly', 'generate s', 'merge wait s', 'migrate s', 'seal s', 'cold s', 'median s', 'cpu s', 'history s', 'score s', 'samples s', 'warnings', 'peak RSS MB', 'other load'],
       cases.map((c) => [
         c.cells,
         c.historyDays,
@@ -779,11 +821,12 @@ function printResults(cases: CaseResult[], largest: CaseResult, breakdown: CteTi
         c.tables.complaints_hourly?.rows,
         c.generation.seconds,
         c.generation.mergeWaitSeconds,
+        c.upgrade.migrationSeconds,
+        c.upgrade.sealSeconds,
         round(c.passSecondsCold, 2),
         round(c.passSeconds, 2),
         round(c.passCpuSeconds, 1),
-        ...levels.map((l) => round(c.querySeconds[l], 2)),
-        round(Object.entries(c.querySeconds).reduce((acc, [k, v]) => acc + (k.startsWith('samples') ? v : 0), 0), 2),
+        ...queries.map((q) => round(c.querySeconds[q], 2)),
         c.warnings,
         c.peakRssMB,
         c.otherLoadCores,
@@ -792,7 +835,7 @@ function printResults(cases: CaseResult[], largest: CaseResult, breakdown: CteTi
   );
   if (breakdown) {
     process.stdout.write(
-      `\nscore.sql by CTE, county level, ${largest.cells.toLocaleString('en-US')} cells x ${largest.historyDays} days (inclusive: each includes the CTEs it reads)\n${formatTable(
+      `\nscore.sql by CTE, ${largest.cells.toLocaleString('en-US')} cells x ${largest.historyDays} days (inclusive: each includes the CTEs it reads)\n${formatTable(
         ['cte', 'count() s', 'cpu s', 'all columns s', 'cpu s', 'rows', 'reads'],
         breakdown.map((b) => [b.cte, round(b.seconds, 2), round(b.cpuSeconds, 1), round(b.secondsAllColumns, 2), round(b.cpuSecondsAllColumns, 1), b.rows, b.reads.join(', ')]),
       )}\n`,
@@ -831,7 +874,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'score',
       description:
-        'One scoring pass (scorePass: score.sql at county, prefecture and province level plus samples.sql) over generated history in embedded chDB; t = the end of the history',
+        'One scoring pass (scorePass: the sealed-history check, score.sql for county, prefecture and province at once, samples.sql) over generated history in embedded chDB; t = the end of the history',
       generatedAt: new Date().toISOString(),
       quick: o.quick,
       machine,
@@ -860,7 +903,7 @@ async function main(): Promise<void> {
         'Each case is its own database generated through the raw tables and their materialized views; smaller cases hold a subset of the larger cells, never a filtered view of a bigger database.',
         'passSeconds is the median of the runs; passSecondsCold is the first run (first use of the data by this process; the OS page cache is warm from generation).',
         'Generation waits for background merges before timing; mergeWaitSeconds is not part of generation seconds.',
-        'breakdown: each CTE timed as the score.sql prefix plus SELECT count() FROM <cte> (seconds) and with every column hashed (secondsAllColumns), final = 0, county level. CTEs are inlined, so times include the CTEs they read, once per reference; count() lets ClickHouse skip aggregates nobody reads, so secondsAllColumns is the cost inside the pass.',
+        'breakdown: each CTE timed as the score.sql prefix plus SELECT count() FROM <cte> (seconds) and with every column hashed (secondsAllColumns), final = 0, all levels. CTEs are inlined, so times include the CTEs they read; count() lets ClickHouse skip aggregates nobody reads, so secondsAllColumns is the cost inside the pass.',
         'otherLoadCores: CPU other processes used during a run; this machine is shared, so wall times above about 0.3 cores of other load are skewed (cpu seconds less so).',
       ],
     };

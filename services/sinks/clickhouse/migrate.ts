@@ -78,6 +78,11 @@ export const shardingKeys: Readonly<Record<string, string>> = {
   complaints_hourly: 'cityHash64(product_code, region_code)',
   complaints_enterprise_daily: 'cityHash64(product_code, region_code)',
   complaints_enterprise_callers_daily: 'cityHash64(product_code, region_code)',
+  complaints_daily: 'cityHash64(product_code, region_code)',
+  // Sealed numbers are written and read through the Distributed tables only (a rollup cell's voices
+  // come from every shard), so any key of the cell spreads them.
+  complaints_voices_daily: 'cityHash64(product_code, cell)',
+  complaints_seals: 'cityHash64(day)',
   spot_checks_daily: 'cityHash64(product_code, region_code)',
   spot_check_failures_enterprise: 'cityHash64(product_code, region_code)',
   media_hourly: 'cityHash64(product_code, region_code)',

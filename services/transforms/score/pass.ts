@@ -2,20 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { chTime } from '../normalize/rows.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
+import { historyParams, sealHistory, type HistoryDays } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
 
-// One scoring pass: score.sql at each region level, then sample record ids for the cells that reach
-// a warning level. The result depends only on the stored data and `t`.
+// One scoring pass: seal the complaint history, score.sql for every region level at once, then
+// sample record ids for the cells that reach a warning level. The result depends only on the stored
+// data and `t`.
 
-export const regionLevels = {
-  county: { cell: 'region_code', minCounties: 1 },
-  // Rollups matter when a problem is spread over several counties; a prefecture with one active
-  // county would only repeat that county's score.
-  prefecture: { cell: 'substring(region_code, 1, 4)', minCounties: 2 },
-  province: { cell: 'substring(region_code, 1, 2)', minCounties: 2 },
-} as const;
-
-export type RegionLevel = keyof typeof regionLevels;
+// Rollups (prefecture, province) are scored only when at least two of their counties have data;
+// otherwise they would repeat their one county.
+export type RegionLevel = 'county' | 'prefecture' | 'province';
 
 export type ScoredCell = {
   productCode: string;
@@ -33,43 +29,40 @@ const sql = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url)
 const scoreSql = sql('score.sql');
 const samplesSql = sql('samples.sql');
 
-function render(text: string, db: string, level: RegionLevel): string {
-  // Both substitutions come from this module's fixed table above and validated configuration.
-  return text.replaceAll('{{db}}', db).replaceAll('{{cell}}', regionLevels[level].cell);
-}
+// The database name comes from validated configuration.
+const render = (text: string, db: string) => text.replaceAll('{{db}}', db);
 
 export async function scorePass(ch: ClickHouse, t: Date): Promise<ScoredCell[]> {
-  const out: ScoredCell[] = [];
-  for (const level of Object.keys(regionLevels) as RegionLevel[]) {
-    const rs = await ch.client.query({
-      query: render(scoreSql, ch.database, level),
-      query_params: { t: chTime(t.getTime()), min_counties: regionLevels[level].minCounties },
-      format: 'JSONEachRow',
-    });
-    const rows = (await rs.json()) as ScoreRow[];
-    const samples = await sampleIds(ch, t, level, rows.filter((r) => levelFor(r.score) !== undefined));
-    for (const r of rows) {
-      out.push({
-        productCode: r.product_code,
-        regionCode: r.region_code,
-        regionLevel: level,
-        score: r.score,
-        level: levelFor(r.score),
-        complaintZ: round(r.complaint_z),
-        spotcheckZ: round(r.spotcheck_z),
-        mediaZ: round(r.media_z),
-        evidence: buildEvidence(r, samples.get(`${r.product_code}|${r.region_code}`) ?? {}),
-      });
-    }
-  }
-  return out;
+  return scoreWithHistory(ch, t, await sealHistory(ch, t));
 }
 
-async function sampleIds(ch: ClickHouse, t: Date, level: RegionLevel, rows: ScoreRow[]): Promise<Map<string, Record<string, string[]>>> {
+/** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
+export async function scoreWithHistory(ch: ClickHouse, t: Date, history: HistoryDays): Promise<ScoredCell[]> {
+  const rs = await ch.client.query({
+    query: render(scoreSql, ch.database),
+    query_params: { t: chTime(t.getTime()), ...historyParams(history) },
+    format: 'JSONEachRow',
+  });
+  const rows = (await rs.json()) as (ScoreRow & { region_level: RegionLevel })[];
+  const samples = await sampleIds(ch, t, rows.filter((r) => levelFor(r.score) !== undefined));
+  return rows.map((r) => ({
+    productCode: r.product_code,
+    regionCode: r.region_code,
+    regionLevel: r.region_level,
+    score: r.score,
+    level: levelFor(r.score),
+    complaintZ: round(r.complaint_z),
+    spotcheckZ: round(r.spotcheck_z),
+    mediaZ: round(r.media_z),
+    evidence: buildEvidence(r, samples.get(`${r.product_code}|${r.region_code}`) ?? {}),
+  }));
+}
+
+async function sampleIds(ch: ClickHouse, t: Date, rows: ScoreRow[]): Promise<Map<string, Record<string, string[]>>> {
   const byCell = new Map<string, Record<string, string[]>>();
   if (rows.length === 0) return byCell;
   const rs = await ch.client.query({
-    query: render(samplesSql, ch.database, level),
+    query: render(samplesSql, ch.database),
     query_params: { t: chTime(t.getTime()), cells: rows.map((r) => `${r.product_code}|${r.region_code}`) },
     format: 'JSONEachRow',
   });

@@ -1,87 +1,111 @@
--- One scoring pass at evaluation time {t}, for one region level ({{cell}} is the region code at that
--- level: the county itself, or its 4-digit prefecture or 2-digit province prefix). A pure function of
--- the stored aggregates and {t}: complete hours before {t} only (complaints, media), complete days
--- (UTC, as the spot-check aggregates are bucketed) before {t} only (spot checks), so a pass sees exactly what was known at {t} and re-running it gives
--- the same rows. The statistics are explained in docs/scoring.md.
+-- One scoring pass at evaluation time {t}, every region level at once: a cell is a product in a county
+-- (6-digit code), a prefecture (its first 4 digits) or a province (first 2); rollups add their
+-- counties' data up, counting a caller or an item once. A pure function of the stored aggregates and
+-- {t}: complete hours before {t} only (complaints, media), complete days before {t} only (spot checks
+-- by UTC day, as spot_checks_daily is bucketed; complaint history by Beijing day, below), so a pass
+-- sees exactly what was known at {t} and re-running it gives the same rows. The statistics are
+-- explained in docs/scoring.md.
 --
--- Day offsets: k = 0 is the 24 hours ending at the last complete hour before {t}, k = 1 the 24 hours
--- before that, and so on; k = 7, 14, ... fall on the same weekday and hour as k = 0.
+-- Observed windows (1, 7, 28 days) are the 24-hour spans ending at the last complete hour before {t},
+-- exact distinct counts from the hourly states. Complaint history (the baselines) is by Beijing day:
+-- day k = 0 is the last complete Beijing day before {t}'s hour, k = 7, 14, ... fall on its weekday.
+-- Finished days come from complaints_voices_daily, sealed plain numbers, when their `inserts` total
+-- is the one they were sealed at ({sealed}); the other days ({stale}) are merged from their states.
+--
+-- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once. Cells are
+-- grouped and joined by key = cityHash64(product_code, cell): by the two LowCardinality strings
+-- ClickHouse aggregates several times slower.
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
     toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day,
-    462 AS history_days,
+    toDate(t_h, 'Asia/Shanghai') AS b_day,
 
--- Complaints: severity-weighted voices per cell and day offset, and the exact distinct counts over
--- the observed windows (a caller repeating across days is still one voice in a window).
+-- Complaints: the exact distinct counts over the observed windows (a caller repeating across days is
+-- still one voice in a window), merged per county first and then rolled up, which reads the hourly
+-- states once for all three levels. Rollups need at least two counties with complaints; otherwise
+-- they would repeat their one county.
 c_obs AS (
-    SELECT product_code, {{cell}} AS cell,
-        uniqExactMergeIf(voices, hour >= t_h - INTERVAL 1 DAY) AS o1,
-        uniqExactMergeIf(voices, hour >= t_h - INTERVAL 7 DAY) AS o7,
-        uniqExactMerge(voices) AS o28,
-        uniqExactMergeIf(ids, hour >= t_h - INTERVAL 7 DAY) AS n7,
-        uniqExact(region_code) AS counties
-    FROM {{db}}.complaints_hourly
-    WHERE hour < t_h AND hour >= t_h - INTERVAL 28 DAY
-    GROUP BY product_code, cell
-),
-c_days AS (
-    SELECT product_code, {{cell}} AS cell, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k, uniqExactMerge(voices) AS v
-    FROM {{db}}.complaints_hourly
-    WHERE hour < t_h AND hour >= t_h - toIntervalDay(history_days)
-      -- A cell without complaints in the last 28 days cannot exceed its baseline: skip its history.
-      AND (product_code, {{cell}}) IN (SELECT product_code, cell FROM c_obs)
-    GROUP BY product_code, cell, k
-),
--- Arrays per cell (ClickHouse lambdas copy the arrays they capture, so the series are kept short):
--- weekly sums for 66 weeks, and the same weekday-and-hour day of each of the last 9 weeks.
-c_series AS (
-    SELECT product_code, cell,
-        groupArrayInsertAt(0, 66)(week_v, toUInt32(week)) AS weeks,
-        groupArrayInsertAtIf(0, 9)(weekday_v, toUInt32(week), week < 9) AS same_weekday
+    SELECT cityHash64(p, cell) AS key, any(p) AS product, any(cell) AS cell_code,
+        uniqExactMerge(v1) AS o1,
+        uniqExactMerge(v7) AS o7,
+        uniqExactMerge(v28) AS o28,
+        uniqExactMerge(ids7) AS n7,
+        count() AS counties
     FROM (
-        SELECT product_code, cell, intDiv(k, 7) AS week, toFloat64(sum(v)) AS week_v, toFloat64(sumIf(v, k % 7 = 0)) AS weekday_v
-        FROM c_days GROUP BY product_code, cell, week
+        SELECT cityHash64(product_code, region_code) AS county_key, any(product_code) AS p, any(region_code) AS r,
+            uniqExactMergeStateIf(voices, hour >= t_h - INTERVAL 1 DAY) AS v1,
+            uniqExactMergeStateIf(voices, hour >= t_h - INTERVAL 7 DAY) AS v7,
+            uniqExactMergeState(voices) AS v28,
+            uniqExactMergeStateIf(ids, hour >= t_h - INTERVAL 7 DAY) AS ids7
+        FROM {{db}}.complaints_hourly
+        WHERE hour < t_h AND hour >= t_h - INTERVAL 28 DAY
+        GROUP BY county_key
     )
-    GROUP BY product_code, cell
+    ARRAY JOIN [r, substring(r, 1, 4), substring(r, 1, 2)] AS cell
+    GROUP BY key
+    HAVING counties >= if(length(cell_code) = 6, 1, 2)
 ),
--- Media: reach-weighted negativity per cell and day offset; the largest exposé reach in 72 hours.
+-- Weighted voices per cell and history day, summed into 66 weekly values (one scan, no window
+-- functions) and the same weekday of each of the last 9 weeks.
+c_series AS (
+    SELECT key,
+        sumResample(0, 66, 1)(v, intDiv(k, 7)) AS weeks,
+        sumIfResample(0, 9, 1)(v, k % 7 = 0, intDiv(k, 7)) AS same_weekday
+    FROM (
+        SELECT cell_key AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(voices) AS v
+        FROM {{db}}.complaints_voices_daily
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND (day, inserts) IN {sealed:Array(Tuple(Date, UInt64))}
+        UNION ALL
+        SELECT cityHash64(product_code, cell) AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(uniqExactMerge(voices)) AS v
+        FROM {{db}}.complaints_daily
+        ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
+        -- has() rather than IN: ClickHouse folds IN over an empty set into a constant it then rejects.
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND has({stale:Array(Date)}, day)
+        GROUP BY key, day
+    )
+    GROUP BY key
+),
+-- Media: reach-weighted negativity per cell and day offset (an item naming two counties of a rollup
+-- counts once there); the largest exposé reach in 72 hours.
 m_days AS (
-    SELECT product_code, {{cell}} AS cell, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k,
+    SELECT cityHash64(product_code, cell) AS key, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k,
+        any(product_code) AS product, any(cell) AS cell_code,
         arraySum(x -> x.2, groupUniqArrayMerge(items)) AS v,
         arrayMax(x -> x.3, groupUniqArrayMerge(items)) AS exposure_reach,
         uniqExact(region_code) AS counties
     FROM {{db}}.media_hourly
+    ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
     WHERE hour < t_h AND hour >= t_h - INTERVAL 98 DAY
-    GROUP BY product_code, cell, k
+    GROUP BY key, k
 ),
 m_series AS (
-    SELECT product_code, cell,
-        groupArrayInsertAtIf(0, 30)(toFloat64(v), toUInt32(k), k < 30) AS days,
-        groupArrayInsertAt(0, 14)(toFloat64(week_v), toUInt32(week)) AS weeks,
-        max(exposure_reach_72h) AS exposure_reach, max(counties) AS counties
-    FROM (
-        SELECT product_code, cell, k, v, intDiv(k, 7) AS week,
-            sum(v) OVER (PARTITION BY product_code, cell, intDiv(k, 7)) AS week_v,
-            if(k < 3, exposure_reach, 0) AS exposure_reach_72h, if(k < 28, counties, 0) AS counties
-        FROM m_days
-    )
-    GROUP BY product_code, cell
-    HAVING weeks[1] > 0
+    SELECT key, any(product) AS product_code, any(cell_code) AS cell,
+        sumResample(0, 30, 1)(toFloat64(v), k) AS days,
+        sumResample(0, 14, 1)(toFloat64(v), intDiv(k, 7)) AS weeks,
+        maxIf(exposure_reach, k < 3) AS exposure_reach,
+        maxIf(counties, k < 28) AS counties
+    FROM m_days
+    GROUP BY key
+    HAVING weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
 ),
 -- Reference windows for each observed window, one row per (cell, source, window): the same weekday
--- and hour over eight weeks for one day, twelve earlier weeks for seven days, ten overlapping
--- 28-day spans for 28 days (media: the 28 previous days, and twelve earlier weeks). A guard band leaves out the weeks just before the observed window, so an outbreak's
--- own start does not raise its baseline. The yearly factor compares the same weeks last year with
--- the weeks before them (1 when there is too little history).
+-- over eight weeks for one day, twelve earlier weeks for seven days, ten overlapping 28-day spans for
+-- 28 days (media: the 28 previous days, and twelve earlier weeks). A guard band leaves out the weeks
+-- just before the observed window, so an outbreak's own start does not raise its baseline. The yearly
+-- factor compares the same weeks last year with the weeks before them (1 when there is too little
+-- history). A cell whose complaints all fall after its last complete Beijing day has no history yet:
+-- zeros, as for any quiet week.
 windows AS (
-    SELECT product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min, season, 0 AS exposure_reach
+    SELECT key, product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min,
+        season, toUInt64(0) AS exposure_reach, o1, o7, o28, n7
     FROM (
-        SELECT s.product_code, s.cell, o.o1, o.o7, o.o28, o.counties, s.weeks, s.same_weekday,
+        SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
+            if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
+            if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
             arraySum(arraySlice(weeks, 52, 15)) >= 10 AS has_year,
             if(has_year, least(3, greatest(0.5, (arrayAvg(arraySlice(weeks, 52, 3)) + 0.5) / (arrayAvg(arraySlice(weeks, 55, 12)) + 0.5))), 1) AS season
-        FROM c_series AS s INNER JOIN c_obs AS o USING (product_code, cell)
-        WHERE o.counties >= {min_counties:UInt8}
+        FROM c_series AS s RIGHT JOIN c_obs AS o USING (key)
     )
     ARRAY JOIN [
         (1, toFloat64(o1), arraySlice(same_weekday, 2, 8), 1.0, 5.0),
@@ -89,13 +113,13 @@ windows AS (
         (28, toFloat64(o28), arrayMap(j -> arraySum(arraySlice(weeks, j + 1, 4)), range(5, 15)), 4.0, 10.0)
     ] AS w
     UNION ALL
-    SELECT product_code, cell, 'media' AS source, counties, w.1, w.2, w.3, w.4, w.5, 1 AS season, exposure_reach
+    SELECT key, product_code, cell, 'media' AS source, counties, w.1, w.2, w.3, w.4, w.5, 1 AS season, exposure_reach,
+        toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0)
     FROM m_series
     ARRAY JOIN [
         (1, days[1], arraySlice(days, 3, 28), 1.0, 10.0),
         (7, weeks[1], arraySlice(weeks, 3, 12), 3.0, 15.0)
     ] AS w
-    WHERE counties >= {min_counties:UInt8}
 ),
 -- Baseline robust to past outbreaks (after Noufaily et al. 2013): a first mean and dispersion, then
 -- reference values more than 2.58 standard deviations above it are down-weighted by (2.58/s)^2
@@ -120,43 +144,46 @@ stats AS (
         greatest(z_stat, z_expose) AS z
     FROM windows
 ),
-per_source AS (
-    SELECT product_code, cell, source, max(counties) AS counties,
-        argMax((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach), z) AS best,
-        max(z) AS z_max
-    FROM stats GROUP BY product_code, cell, source
+-- Each cell's strongest window per source. On a tie (an exposé sets both media windows) the shorter
+-- window is reported, so the evidence is the same on every run.
+signals AS (
+    SELECT key, any(product_code) AS product, any(cell) AS cell_code,
+        maxIf(z, source = 'complaints') AS c_z,
+        argMaxIf((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach), (z, -window_days), source = 'complaints') AS complaint_best,
+        maxIf(counties, source = 'complaints') AS c_counties,
+        max(o1) AS c_o1, max(o7) AS c_o7, max(o28) AS c_o28, max(n7) AS c_n7,
+        maxIf(z, source = 'media') AS m_z,
+        argMaxIf((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach), (z, -window_days), source = 'media') AS media_best,
+        maxIf(counties, source = 'media') AS m_counties
+    FROM stats
+    GROUP BY key
 ),
-complaint AS (SELECT * FROM per_source WHERE source = 'complaints'),
-media AS (SELECT * FROM per_source WHERE source = 'media'),
 -- Concentration: when one enterprise is named by most of the week's callers, the signal is more
 -- telling than the same count spread over many (x1.25). Callers, not tickets: one person phoning
--- thirty times about one shop is one voice (test/eval flood scenario).
+-- thirty times about one shop is one voice (test/eval flood scenario). One scan gives each
+-- enterprise's callers and, merging them, all of the cell's callers (a caller naming two enterprises,
+-- or none, counted once); a cell where no complaint names an enterprise has no concentration.
 concentration AS (
-    SELECT product_code, cell, e.top_n AS top_n, e.top_enterprise AS top_enterprise, t.callers7 AS callers7
+    SELECT key,
+        maxIf(finalizeAggregation(callers), enterprise_credit_code != '') AS top_n,
+        argMaxIf(enterprise_credit_code, (finalizeAggregation(callers), enterprise_credit_code), enterprise_credit_code != '') AS top_enterprise,
+        uniqExactMerge(callers) AS callers7
     FROM (
-        SELECT product_code, cell, max(n) AS top_n, argMax(enterprise_credit_code, n) AS top_enterprise
-        FROM (
-            SELECT product_code, {{cell}} AS cell, enterprise_credit_code, uniqExactMerge(callers) AS n
-            FROM {{db}}.complaints_enterprise_callers_daily
-            WHERE day >= toDate(t_h - INTERVAL 7 DAY) AND day <= toDate(t_h) AND enterprise_credit_code != ''
-            GROUP BY product_code, cell, enterprise_credit_code
-        )
-        GROUP BY product_code, cell
-    ) AS e
-    -- All of the cell's callers, a caller naming two enterprises (or none) counted once.
-    INNER JOIN (
-        SELECT product_code, {{cell}} AS cell, uniqExactMerge(callers) AS callers7
+        SELECT cityHash64(product_code, cell) AS key, enterprise_credit_code, uniqExactMergeState(callers) AS callers
         FROM {{db}}.complaints_enterprise_callers_daily
+        ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         WHERE day >= toDate(t_h - INTERVAL 7 DAY) AND day <= toDate(t_h)
-        GROUP BY product_code, cell
-    ) AS t USING (product_code, cell)
+        GROUP BY key, enterprise_credit_code
+    )
+    GROUP BY key
+    HAVING top_n > 0
 ),
 -- Spot checks, by the day results became known. Failed samples weigh 1 with a safety item, 0.6 with a
 -- performance item, 0.3 with labelling only. The failure rate is shrunk towards the product's rate
 -- (empirical Bayes, beta prior worth 10 samples; the product rate itself is the catalog prior
 -- updated with the last year's national results).
 s_cells AS (
-    SELECT product_code, {{cell}} AS cell,
+    SELECT cityHash64(product_code, cell) AS key, any(product_code) AS product, any(cell) AS cell_code,
         uniqExactMergeIf(samples, day >= t_day - 90) AS n90,
         uniqExactMergeIf(fails, day >= t_day - 90) AS f90,
         uniqExactMergeIf(safety_fails, day >= t_day - 90) AS sf90,
@@ -169,8 +196,10 @@ s_cells AS (
         uniqExactMergeIf(fails, day < t_day - 90) AS f_before,
         uniqExact(region_code) AS counties
     FROM {{db}}.spot_checks_daily
+    ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
     WHERE day < t_day AND day >= t_day - 365
-    GROUP BY product_code, cell
+    GROUP BY key
+    HAVING counties >= if(length(cell_code) = 6, 1, 2) AND f365 > 0
 ),
 s_product AS (
     SELECT p.code AS product_code,
@@ -182,17 +211,18 @@ s_product AS (
     ) AS d ON d.product_code = p.code
 ),
 repeaters AS (
-    SELECT product_code, cell, countIf(n >= 2) AS repeat_enterprises
+    SELECT key, countIf(n >= 2) AS repeat_enterprises
     FROM (
-        SELECT product_code, {{cell}} AS cell, enterprise_credit_code, uniqExactMerge(fails) AS n
+        SELECT cityHash64(product_code, cell) AS key, enterprise_credit_code, uniqExactMerge(fails) AS n
         FROM {{db}}.spot_check_failures_enterprise
+        ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         WHERE day < t_day AND day >= t_day - 365
-        GROUP BY product_code, cell, enterprise_credit_code
+        GROUP BY key, enterprise_credit_code
     )
-    GROUP BY product_code, cell
+    GROUP BY key
 ),
 spotcheck AS (
-    SELECT c.product_code AS product_code, c.cell AS cell, c.counties AS counties,
+    SELECT c.key AS key, c.product AS product, c.cell_code AS cell_code, c.counties AS counties,
         n90, f90, n365, f365, p.p0 AS p0,
         sf90 + 0.6 * pf90 + 0.3 * (f90 - sf90 - pf90) AS wf90,
         sf365 + 0.6 * pf365 + 0.3 * (f365 - sf365 - pf365) AS wf365,
@@ -206,41 +236,34 @@ spotcheck AS (
         -- Repeat offenders and rebounds are facts about enterprises in one county; summed over a
         -- province they would only measure its size, so they count at county level only.
         greatest(if(f90 > 0, z90, 0), if(f365 > 0, z365, 0), if(below_target, 2, 0))
-            + if(f90 > 0 AND {min_counties:UInt8} = 1, least(2, repeat_enterprises) + 1.5 * rebound, 0) AS z
+            + if(f90 > 0 AND length(c.cell_code) = 6, least(2, repeat_enterprises) + 1.5 * rebound, 0) AS z
     FROM s_cells AS c
-    INNER JOIN s_product AS p ON p.product_code = c.product_code
-    LEFT JOIN repeaters AS r ON r.product_code = c.product_code AND r.cell = c.cell
-    WHERE c.counties >= {min_counties:UInt8} AND f365 > 0
-),
-cells AS (
-    SELECT product_code, cell FROM complaint
-    UNION DISTINCT SELECT product_code, cell FROM media
-    UNION DISTINCT SELECT product_code, cell FROM spotcheck
+    INNER JOIN s_product AS p ON p.product_code = c.product
+    LEFT JOIN repeaters AS r ON r.key = c.key
 )
 SELECT
-    x.product_code AS product_code,
-    x.cell AS region_code,
-    least(10, greatest(0, c.z_max)) * if(k.top_n >= 3 AND k.top_n >= 0.6 * k.callers7, 1.25, 1) AS complaint_z,
+    if(x.product = '', s.product, x.product) AS product_code,
+    if(x.cell_code = '', s.cell_code, x.cell_code) AS region_code,
+    multiIf(length(region_code) = 6, 'county', length(region_code) = 4, 'prefecture', 'province') AS region_level,
+    least(10, greatest(0, x.c_z)) * if(k.top_n >= 3 AND k.top_n >= 0.6 * k.callers7, 1.25, 1) AS complaint_z,
     least(10, greatest(0, s.z)) AS spotcheck_z,
-    least(10, greatest(0, m.z_max)) AS media_z,
+    least(10, greatest(0, x.m_z)) AS media_z,
     -- Independent sources agreeing: the root of summed squares grows faster with two moderate
     -- signals than with one. 10 points per unit of z above 0.5: level IV (30) needs z = 3.5, which a
     -- cell without an outbreak reaches in well under 1 % of weeks even with three windows tested daily.
     least(100, greatest(0, round(10 * (sqrt(pow(complaint_z, 2) + pow(spotcheck_z, 2) + pow(media_z, 2)) - 0.5), 1))) AS score,
-    c.best AS complaint_best, co.o1 AS c_o1, co.o7 AS c_o7, co.o28 AS c_o28, co.n7 AS c_n7,
+    x.complaint_best AS complaint_best, x.c_o1 AS c_o1, x.c_o7 AS c_o7, x.c_o28 AS c_o28, x.c_n7 AS c_n7,
     k.top_enterprise AS top_enterprise, k.top_n AS top_enterprise_n, k.callers7 AS c_callers7,
-    m.best AS media_best,
+    x.media_best AS media_best,
     s.n90 AS s_n90, s.f90 AS s_f90, s.n365 AS s_n365, s.f365 AS s_f365, round(s.p0, 4) AS s_p0,
     round(s.p90, 4) AS s_p90, round(s.p365, 4) AS s_p365, s.repeat_enterprises AS s_repeat, s.rebound AS s_rebound, s.below_target AS s_below_target,
-    greatest(ifNull(c.counties, 0), ifNull(m.counties, 0), ifNull(s.counties, 0)) AS counties
-FROM cells AS x
-LEFT JOIN complaint AS c ON c.product_code = x.product_code AND c.cell = x.cell
-LEFT JOIN c_obs AS co ON co.product_code = x.product_code AND co.cell = x.cell
-LEFT JOIN concentration AS k ON k.product_code = x.product_code AND k.cell = x.cell
-LEFT JOIN media AS m ON m.product_code = x.product_code AND m.cell = x.cell
-LEFT JOIN spotcheck AS s ON s.product_code = x.product_code AND s.cell = x.cell
+    greatest(x.c_counties, x.m_counties, s.counties) AS counties
+FROM signals AS x
+FULL JOIN spotcheck AS s USING (key)
+LEFT JOIN concentration AS k USING (key)
 WHERE score >= 10
-ORDER BY product_code, region_code
+-- County rows first, then prefectures, then provinces, as the levels were once scored one by one.
+ORDER BY length(region_code) DESC, product_code, region_code
 -- The aggregates are merged explicitly above; FINAL (on by default for qrm's reads of raw tables)
 -- would only make ClickHouse merge them a second time.
 SETTINGS final = 0
