@@ -172,7 +172,9 @@ concentration AS (
         SELECT cityHash64(product_code, cell) AS key, enterprise_credit_code, uniqExactMergeState(callers) AS callers
         FROM {{db}}.complaints_enterprise_callers_daily
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-        WHERE day >= toDate(t_h - INTERVAL 7 DAY) AND day <= toDate(t_h)
+        -- Seven whole days before t's day: the table is by UTC day, and t's own day would hold calls
+        -- made after t (a backtest would see the future; a re-run later would differ).
+        WHERE day >= toDate(t_h, 'UTC') - 7 AND day < toDate(t_h, 'UTC')
         GROUP BY key, enterprise_credit_code
     )
     GROUP BY key

@@ -131,6 +131,13 @@ describe('scoring pass', () => {
     expect(await scorePass(ch, at)).toEqual(before);
   });
 
+  it('reads nothing recorded after t, not even later the same day', async () => {
+    const before = await scorePass(ch, at);
+    // Twenty new callers name another enterprise two to six hours after t (the same UTC day).
+    await insertRows(ch, 'complaints', Array.from({ length: 20 }, (_, i) => complaint(`after-t-${i}`, T + hours(2) + i * 720_000, { enterprise: '91130184MA07L8XQ99', phoneHash: `after-${i}` })));
+    expect(await scorePass(ch, at)).toEqual(before);
+  });
+
   it('counts late data in the window it belongs to at the next pass', async () => {
     const before = find(await scorePass(ch, at), 'waterproof_membrane', '130184')!;
     // Ten complaints from yesterday arrive only now.
