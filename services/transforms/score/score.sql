@@ -97,23 +97,35 @@ m_series AS (
 -- history). A cell whose complaints all fall after its last complete Beijing day has no history yet:
 -- zeros, as for any quiet week.
 windows AS (
-    SELECT key, product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min,
+    SELECT key, product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min, w.6 AS floor_phi,
         season, toUInt64(0) AS exposure_reach, o1, o7, o28, n7
     FROM (
         SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
             if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
             if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
             arraySum(arraySlice(weeks, 52, 15)) >= 10 AS has_year,
-            if(has_year, least(3, greatest(0.5, (arrayAvg(arraySlice(weeks, 52, 3)) + 0.5) / (arrayAvg(arraySlice(weeks, 55, 12)) + 0.5))), 1) AS season
+            -- Five weeks around the same week last year against five times the mean of the eleven
+            -- weeks before them, both plus 10 weighted voices: the added voices shrink the ratio
+            -- towards 1 when counts are small, where a few quiet weeks by chance would otherwise
+            -- halve the baseline (most false warnings of quiet simulated series came from that).
+            if(has_year, least(3, greatest(0.5, (arraySum(arraySlice(weeks, 51, 5)) + 10) / (5 * arrayAvg(arraySlice(weeks, 56, 11)) + 10))), 1) AS season,
+            -- The weekly dispersion over half a year (weeks 2 to 27 back), leaving out weeks far above
+            -- the mean (past outbreaks): the 28-day window's own reference spans overlap and so
+            -- understate its dispersion, and a sum of weeks is at least as dispersed as its weeks.
+            arraySlice(weeks, 3, 26) AS ref26,
+            arrayAvg(ref26) AS m26,
+            arrayMap(y -> y - m26 <= 2.58 * sqrt(3 * greatest(m26, 2)), ref26) AS kept26,
+            arraySum(arrayMap((y, k) -> k * y, ref26, kept26)) / greatest(arraySum(kept26), 1) AS mk26,
+            arraySum(arrayMap((y, k) -> k * pow(y - mk26, 2), ref26, kept26)) / greatest(arraySum(kept26) - 1, 1) / greatest(mk26, 2) AS phi_week
         FROM c_series AS s RIGHT JOIN c_obs AS o USING (key)
     )
     ARRAY JOIN [
-        (1, toFloat64(o1), arraySlice(same_weekday, 2, 8), 1.0, 5.0),
-        (7, toFloat64(o7), arraySlice(weeks, 3, 12), 2.0, 6.0),
-        (28, toFloat64(o28), arrayMap(j -> arraySum(arraySlice(weeks, j + 1, 4)), range(5, 15)), 4.0, 10.0)
+        (1, toFloat64(o1), arraySlice(same_weekday, 2, 8), 1.0, 5.0, 3.0),
+        (7, toFloat64(o7), arraySlice(weeks, 3, 12), 2.0, 6.0, 3.0),
+        (28, toFloat64(o28), arrayMap(j -> arraySum(arraySlice(weeks, j + 1, 4)), range(5, 15)), 4.0, 10.0, greatest(3.0, phi_week))
     ] AS w
     UNION ALL
-    SELECT key, product_code, cell, 'media' AS source, counties, w.1, w.2, w.3, w.4, w.5, 1 AS season, exposure_reach,
+    SELECT key, product_code, cell, 'media' AS source, counties, w.1, w.2, w.3, w.4, w.5, 3.0, 1 AS season, exposure_reach,
         toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0)
     FROM m_series
     ARRAY JOIN [
@@ -133,11 +145,12 @@ stats AS (
         arrayMap(y -> if(y - m0 > 2.58 * sd0, pow(2.58 * sd0 / (y - m0), 2), 1), ys) AS ws,
         arraySum(arrayMap((y, wt) -> y * wt, ys, ws)) / arraySum(ws) AS mu_ref,
         greatest(mu_ref * season, floor_mu) AS mu,
-        -- At least 3: the point estimates leave out their own error (a seasonal ratio from 3 and 12
-        -- weeks of one year, 8 to 12 reference values, overlapping 28-day spans) and severity weights
+        -- At least floor_phi (3, or the half-year weekly dispersion for 28 days): the point estimates
+        -- leave out their own error (a seasonal ratio from one year, 8 to 12 reference values,
+        -- overlapping 28-day spans) and severity weights
         -- alone make weighted voices about 1.5 times Poisson. With 1, quiet simulated series warned in
         -- about 5 % of weeks instead of 1 % (test/eval, docs/scoring.md).
-        greatest(3, arraySum(arrayMap((y, wt) -> wt * pow(y - mu_ref, 2), ys, ws)) / (greatest(mu_ref, floor_mu) * greatest(arraySum(ws) - 1, 1))) AS phi,
+        greatest(floor_phi, arraySum(arrayMap((y, wt) -> wt * pow(y - mu_ref, 2), ys, ws)) / (greatest(mu_ref, floor_mu) * greatest(arraySum(ws) - 1, 1))) AS phi,
         if(o >= o_min, (pow(o, 2 / 3) - pow(mu, 2 / 3)) / ((2 / 3) * sqrt(phi) * pow(mu, 1 / 6)), 0) AS z_stat,
         -- An investigative exposé by a large outlet is enough on its own (feeds-v1: exposure = true).
         multiIf(source != 'media', 0, exposure_reach >= 1000000, 7.6, exposure_reach >= 100000, 5.6, exposure_reach >= 10000, 3.6, 0) AS z_expose,
