@@ -6,7 +6,7 @@ import { readEvents } from '../sources/ndjson/events-file.ts';
 import { decoder } from '../transforms/normalize/decode.ts';
 import { phoneHasher } from '../transforms/normalize/pii.ts';
 import { RowBuffer } from '../transforms/normalize/row-buffer.ts';
-import { columns, hotlineLine, mediaLine, spotcheckLine, tables } from '../transforms/normalize/rows.ts';
+import { columns, lineBuilder, tables } from '../transforms/normalize/rows.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 import { step, type OpenWarning, type WarningEvent } from '../transforms/warnings/state.ts';
 import type { Feed } from '../../schemas/feeds/v1/index.ts';
@@ -24,6 +24,7 @@ export async function loadEvents(ch: ClickHouse, config: Config, path: string, p
     spotcheck: decoder('spotcheck', { maxBytes: config.ingest.maxMessageBytes, maxDepth: config.ingest.maxJsonDepth, now: Date.now }),
   };
   const hash = phoneHasher(piiKey);
+  const encoders = { hotline: lineBuilder('hotline', hash), media: lineBuilder('media', hash), spotcheck: lineBuilder('spotcheck', hash) };
   const report: LoadReport = { accepted: 0, rejected: 0, reasons: {} };
   const pending: Record<Feed, RowBuffer> = { hotline: new RowBuffer(), media: new RowBuffer(), spotcheck: new RowBuffer() };
   const flush = async (feed: Feed) => {
@@ -45,12 +46,7 @@ export async function loadEvents(ch: ClickHouse, config: Config, path: string, p
       continue;
     }
     const pos = { topic: config.kafka.topics[m.feed], partition: 0, offset: String(m.line), ingestedAt };
-    const built =
-      m.feed === 'hotline'
-        ? hotlineLine(d.record as Parameters<typeof hotlineLine>[0], pos, hash)
-        : m.feed === 'media'
-          ? mediaLine(d.record as Parameters<typeof mediaLine>[0], pos)
-          : spotcheckLine(d.record as Parameters<typeof spotcheckLine>[0], pos);
+    const built = encoders[m.feed](d.record, pos);
     pending[m.feed].push(built.line);
     report.accepted++;
     if (pending[m.feed].rows >= 50_000) await flush(m.feed);

@@ -8,7 +8,7 @@ import type { DeadLetter } from '../../sinks/dlq/dead-letter.ts';
 import type { IngestMetrics } from '../../telemetry/metrics.ts';
 import { decoder } from '../../transforms/normalize/decode.ts';
 import type { PhoneHasher } from '../../transforms/normalize/pii.ts';
-import { columns, hotlineLine, mediaLine, spotcheckLine, tables, type Encoded, type SourcePosition } from '../../transforms/normalize/rows.ts';
+import { columns, lineBuilder, tables, type SourcePosition } from '../../transforms/normalize/rows.ts';
 import { RowBuffer } from '../../transforms/normalize/row-buffer.ts';
 import { Batcher } from './batcher.ts';
 import { Committer } from './commit.ts';
@@ -40,7 +40,7 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
   const log = deps.log.child({ component: 'ingest', feed });
   const telemetry = feedTelemetry(feed, log, deps.metrics);
   const decode = decoder(feed, { maxBytes: opts.maxMessageBytes, maxDepth: opts.maxJsonDepth, now: Date.now });
-  const toRow = rowBuilder(feed, deps.hashPhone);
+  const toRow = lineBuilder(feed, deps.hashPhone);
   // Scratch space for one Kafka batch's rows; take() copies them out, so it is reused.
   const encoded = new RowBuffer();
   const stopping = new AbortController();
@@ -222,14 +222,3 @@ export function buildFeedConsumer(opts: FeedConsumerOptions, deps: FeedConsumerD
 }
 
 export type FeedConsumer = ReturnType<typeof buildFeedConsumer>;
-
-function rowBuilder(feed: Feed, hashPhone: PhoneHasher): (record: unknown, pos: SourcePosition) => Encoded {
-  switch (feed) {
-    case 'hotline':
-      return (r, pos) => hotlineLine(r as Parameters<typeof hotlineLine>[0], pos, hashPhone);
-    case 'media':
-      return (r, pos) => mediaLine(r as Parameters<typeof mediaLine>[0], pos);
-    case 'spotcheck':
-      return (r, pos) => spotcheckLine(r as Parameters<typeof spotcheckLine>[0], pos);
-  }
-}

@@ -117,3 +117,15 @@ export function spotcheckLine(r: SpotcheckRecord, pos: SourcePosition): Encoded 
     `${q(r.failedItems.map((f) => f.item))},${q(r.failedItems.map((f) => f.hazard))},${q(r.lab ?? '')},${source(pos)}`;
   return { line, defects: credit === null ? ['invalid_credit_code'] : [] };
 }
+
+/** The encoder of one feed's validated records (decode.ts's output for that feed). */
+export function lineBuilder(feed: Feed, hashPhone: PhoneHasher): (record: unknown, pos: SourcePosition) => Encoded {
+  switch (feed) {
+    case 'hotline':
+      return (r, pos) => hotlineLine(r as HotlineRecord, pos, hashPhone);
+    case 'media':
+      return (r, pos) => mediaLine(r as MediaRecord, pos);
+    case 'spotcheck':
+      return (r, pos) => spotcheckLine(r as SpotcheckRecord, pos);
+  }
+}
