@@ -133,23 +133,30 @@ windows AS (
         (7, weeks[1], arraySlice(weeks, 3, 12), 3.0, 15.0)
     ] AS w
 ),
--- Baseline robust to past outbreaks (after Noufaily et al. 2013): a first mean and dispersion, then
--- reference values more than 2.58 standard deviations above it are down-weighted by (2.58/s)^2
--- before the final mean and dispersion. Exceedance uses Farrington's 2/3-power transform, under
--- which an overdispersed count is close to normal: z = (O^(2/3) - mu^(2/3)) / ((2/3) sqrt(phi) mu^(1/6)).
+-- Baseline robust to past outbreaks (after Noufaily et al. 2013): a first estimate of mean and
+-- dispersion, then reference values more than 2.58 standard deviations above it are down-weighted by
+-- (2.58/s)^2 before the final mean and dispersion. Exceedance uses Farrington's 2/3-power transform,
+-- under which an overdispersed count is close to normal:
+-- z = (O^(2/3) - mu^(2/3)) / ((2/3) sqrt(phi) mu^(1/6)).
 stats AS (
     SELECT *,
-        arrayAvg(ys) AS m0,
-        greatest(1, arrayAvg(arrayMap(y -> pow(y - m0, 2), ys)) * length(ys) / greatest(length(ys) - 1, 1) / greatest(m0, floor_mu)) AS phi0,
+        -- For complaints the first estimate is the median, with a dispersion from the median absolute
+        -- deviation (at least 3), not the mean and spread of the reference values: an earlier
+        -- outbreak among them would inflate both so much that it no longer stood out, and would go on
+        -- masking the next one. Media negativity is no count; its first estimate stays the mean.
+        if(source = 'complaints', arrayReduce('quantileExactInclusive(0.5)', ys), arrayAvg(ys)) AS m0,
+        if(source = 'complaints',
+            greatest(3, pow(1.4826 * arrayReduce('quantileExactInclusive(0.5)', arrayMap(y -> abs(y - m0), ys)), 2) / greatest(m0, floor_mu)),
+            greatest(1, arrayAvg(arrayMap(y -> pow(y - m0, 2), ys)) * length(ys) / greatest(length(ys) - 1, 1) / greatest(m0, floor_mu))) AS phi0,
         sqrt(phi0 * greatest(m0, floor_mu)) AS sd0,
         arrayMap(y -> if(y - m0 > 2.58 * sd0, pow(2.58 * sd0 / (y - m0), 2), 1), ys) AS ws,
         arraySum(arrayMap((y, wt) -> y * wt, ys, ws)) / arraySum(ws) AS mu_ref,
         greatest(mu_ref * season, floor_mu) AS mu,
         -- At least floor_phi (3, or the half-year weekly dispersion for 28 days): the point estimates
         -- leave out their own error (a seasonal ratio from one year, 8 to 12 reference values,
-        -- overlapping 28-day spans) and severity weights
-        -- alone make weighted voices about 1.5 times Poisson. With 1, quiet simulated series warned in
-        -- about 5 % of weeks instead of 1 % (test/eval, docs/scoring.md).
+        -- overlapping 28-day spans) and severity weights alone make weighted voices about 1.5 times
+        -- Poisson. With 1, quiet simulated series warned in about 5 % of weeks instead of 1 %
+        -- (test/eval, docs/scoring.md).
         greatest(floor_phi, arraySum(arrayMap((y, wt) -> wt * pow(y - mu_ref, 2), ys, ws)) / (greatest(mu_ref, floor_mu) * greatest(arraySum(ws) - 1, 1))) AS phi,
         if(o >= o_min, (pow(o, 2 / 3) - pow(mu, 2 / 3)) / ((2 / 3) * sqrt(phi) * pow(mu, 1 / 6)), 0) AS z_stat,
         -- An investigative exposé by a large outlet is enough on its own (feeds-v1: exposure = true).

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClickHouse } from '../../../services/clients/clickhouse.ts';
+import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
+import { scorePass, type ScoredCell } from '../../../services/transforms/score/pass.ts';
+import { openClickHouse, tempDir, testConfig } from '../../support/app.ts';
+import { background, complaint, hours } from '../../support/rows.ts';
+
+// Past outbreaks must not inflate the baseline (docs/scoring.md). A steady cell of 14 complaints a
+// week with an outbreak eight weeks ago and a new one in the last seven days; its twin without the
+// earlier outbreak shows what the new one scores on a clean history.
+
+const T = Date.UTC(2026, 9, 1, 0, 0, 0);
+const DAY = 24;
+let ch: ClickHouse;
+let cells: ScoredCell[];
+
+/** `n` complaints spread evenly over the `days` days that end `endDaysBack` days before T. */
+const burst = (id: string, n: number, endDaysBack: number, days: number, o: { product: string; region: string }) =>
+  Array.from({ length: n }, (_, i) => complaint(`${id}-${i}`, T - hours(DAY * endDaysBack) - hours((DAY * days * (i + 0.5)) / n), o));
+
+const CASES = {
+  clean: { product: 'stroller', region: '130184' },
+  // The earlier outbreak lies inside the seven-day window's twelve reference weeks.
+  recent: { product: 'stroller', region: '130637' },
+};
+
+beforeAll(async () => {
+  ch = await openClickHouse(testConfig({ QRM_DATA_DIR: tempDir() }));
+  for (const [name, cell] of Object.entries(CASES)) {
+    await insertRows(ch, 'complaints', [
+      ...background(500, T, (i, t) => complaint(`${name}-bg-${i}`, t, cell)),
+      ...burst(`${name}-now`, 36, 0, 7, cell),
+      ...(name === 'recent' ? burst(`${name}-then`, 60, 56, 7, cell) : []),
+    ]);
+  }
+  cells = await scorePass(ch, new Date(T));
+});
+
+afterAll(async () => ch?.close());
+
+const complaintSignal = (cell: { product: string; region: string }) => {
+  const c = cells.find((x) => x.productCode === cell.product && x.regionCode === cell.region && x.regionLevel === 'county');
+  return { level: c?.level, z: c?.complaintZ ?? 0 };
+};
+
+describe('the complaint baseline', () => {
+  it('warns on a new outbreak over a clean history', () => {
+    expect(complaintSignal(CASES.clean).level).toBeDefined();
+  });
+
+  it('is not masked by an earlier outbreak among its reference weeks', () => {
+    const { level, z } = complaintSignal(CASES.recent);
+    expect(level).toBeDefined();
+    expect(z).toBeGreaterThan(complaintSignal(CASES.clean).z * 0.8);
+  });
+});
