@@ -11,10 +11,11 @@
 -- day k = 0 is the last complete Beijing day before {t}'s hour, k = 7, 14, ... fall on its weekday.
 -- Finished days come from complaints_voices_daily, sealed plain numbers, when their `inserts` total
 -- is the one they were sealed at ({sealed}); the other days ({stale}) are merged from their states.
+-- Media history is sealed the same way, by UTC day and hour (m_hours).
 --
--- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once. Cells are
--- grouped and joined by key = cityHash64(product_code, cell): by the two LowCardinality strings
--- ClickHouse aggregates several times slower.
+-- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once (m_hours
+-- twice, see m_counties). Cells are grouped and joined by key = cityHash64(product_code, cell): by the
+-- two LowCardinality strings ClickHouse aggregates several times slower.
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
@@ -66,28 +67,55 @@ c_series AS (
     )
     GROUP BY key
 ),
--- Media: reach-weighted negativity per cell and day offset (an item naming two counties of a rollup
--- counts once there); the largest exposé reach in 72 hours.
-m_days AS (
-    SELECT cityHash64(product_code, cell) AS key, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k,
-        any(product_code) AS product, any(cell) AS cell_code,
-        arraySum(x -> x.2, groupUniqArrayMerge(items)) AS v,
-        arrayMax(x -> x.3, groupUniqArrayMerge(items)) AS exposure_reach,
-        uniqExact(region_code) AS counties
-    FROM {{db}}.media_hourly
+-- Media: reach-weighted negativity per cell and hour (an item naming two counties of a rollup counts
+-- once) and the largest exposé reach; finished UTC days from media_negativity_hourly, sealed plain
+-- numbers, when their `inserts` total is the one they were sealed at ({media_sealed}), the other days
+-- ({media_stale}, and the day of t's hour, never sealed) merged from their item sets. An item is
+-- published in one hour, so an hour's distinct items summed over a span's hours are its distinct items.
+m_hours AS (
+    SELECT cell_key AS key, product_code, cell, hour, negativity, exposure_reach
+    FROM {{db}}.media_negativity_hourly
+    WHERE hour < t_h AND hour >= t_h - INTERVAL {media_history_days:UInt16} DAY AND (day, inserts) IN {media_sealed:Array(Tuple(Date, UInt64))}
+    UNION ALL
+    SELECT cityHash64(product_code, cell) AS key, any(product_code), any(cell), hour,
+        arraySum(x -> x.2, groupUniqArrayMerge(items)), arrayMax(x -> x.3, groupUniqArrayMerge(items))
+    FROM {{db}}.media_hourly_counted
     ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-    WHERE hour < t_h AND hour >= t_h - INTERVAL 98 DAY
-    GROUP BY key, k
+    WHERE hour < t_h AND hour >= t_h - INTERVAL {media_history_days:UInt16} DAY
+        AND (hour >= toStartOfDay(t_h) OR has({media_stale:Array(Date)}, toDate(hour)))
+    GROUP BY key, hour
 ),
-m_series AS (
-    SELECT key, any(product) AS product_code, any(cell_code) AS cell,
-        sumResample(0, 30, 1)(toFloat64(v), k) AS days,
-        sumResample(0, 14, 1)(toFloat64(v), intDiv(k, 7)) AS weeks,
-        maxIf(exposure_reach, k < 3) AS exposure_reach,
-        maxIf(counties, k < 28) AS counties
-    FROM m_days
+-- The most counties with media in any of the last 28 24-hour spans, counted from the county rows. The
+-- second reference to m_hours reads it again, but only a plain count of (county, span) pairs.
+m_counties AS (
+    SELECT key, max(n) AS counties
+    FROM (
+        SELECT cityHash64(product_code, cell) AS key, k, count() AS n
+        FROM (
+            SELECT DISTINCT product_code, cell AS county, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k
+            FROM m_hours
+            WHERE length(cell) = 6 AND k < 28
+        )
+        ARRAY JOIN [county, substring(county, 1, 4), substring(county, 1, 2)] AS cell
+        GROUP BY key, k
+    )
     GROUP BY key
-    HAVING weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
+),
+-- Negativity per 24-hour span k before t's hour (k = 0 the last), by day for 30 spans and by week for
+-- 14; the largest exposé reach in 72 hours. A cell needs media in the last week, and a rollup two
+-- counties with media in one span.
+m_series AS (
+    SELECT key, product_code, cell, days, weeks, exposure_reach, counties
+    FROM (
+        SELECT key, any(product_code) AS product_code, any(cell) AS cell,
+            sumResample(0, 30, 1)(negativity, k) AS days,
+            sumResample(0, 14, 1)(negativity, intDiv(k, 7)) AS weeks,
+            maxIf(exposure_reach, k < 3) AS exposure_reach
+        FROM (SELECT *, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k FROM m_hours)
+        GROUP BY key
+    ) AS s
+    INNER JOIN m_counties AS c USING (key)
+    WHERE weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
 ),
 -- Reference windows for each observed window, one row per (cell, source, window): the same weekday
 -- over eight weeks for one day, twelve earlier weeks for seven days, ten overlapping 28-day spans for
