@@ -21,6 +21,9 @@ WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
     toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day,
     toDate(t_h, 'Asia/Shanghai') AS b_day,
+    -- History day k = dateDiff('day', day, b_day) - 1 is read by c_series when k = 7, 14 <= k <= 195
+    -- or k >= 350.
+    (day = b_day - 8 OR (day >= b_day - 196 AND day <= b_day - 15) OR day <= b_day - 351) AS in_reference,
 
 -- Complaints: the exact distinct counts over the observed windows (a caller repeating across days is
 -- still one voice in a window), merged per county first and then rolled up, which reads the hourly
@@ -48,7 +51,9 @@ c_obs AS (
     HAVING counties >= if(length(cell_code) = 6, 1, 2)
 ),
 -- Weighted voices per cell and history day, summed into 66 weekly values (one scan, no window
--- functions) and the same weekday of each of the last 9 weeks.
+-- functions) and the same weekday of each of the last 9 weeks. Only the days `windows` reads are
+-- read (in_reference): weeks 3 to 28 and 51 to 66 and the same weekday a week back (k = 7); weeks 1,
+-- 2 and 29 to 50, a third of the history, stay zero.
 c_series AS (
     SELECT key,
         sumResample(0, 66, 1)(v, intDiv(k, 7)) AS weeks,
@@ -56,13 +61,13 @@ c_series AS (
     FROM (
         SELECT cell_key AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(voices) AS v
         FROM {{db}}.complaints_voices_daily
-        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND (day, inserts) IN {sealed:Array(Tuple(Date, UInt64))}
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND in_reference AND (day, inserts) IN {sealed:Array(Tuple(Date, UInt64))}
         UNION ALL
         SELECT cityHash64(product_code, cell) AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(uniqExactMerge(voices)) AS v
         FROM {{db}}.complaints_daily
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         -- has() rather than IN: ClickHouse folds IN over an empty set into a constant it then rejects.
-        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND has({stale:Array(Date)}, day)
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND in_reference AND has({stale:Array(Date)}, day)
         GROUP BY key, day
     )
     GROUP BY key
