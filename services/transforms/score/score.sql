@@ -14,8 +14,8 @@
 -- Media history is sealed the same way, by UTC day and hour (m_hours).
 --
 -- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once (m_hours
--- twice, see m_counties). Cells are grouped and joined by key = cityHash64(product_code, cell): by the
--- two LowCardinality strings ClickHouse aggregates several times slower.
+-- twice, see m_coverage). Cells are grouped and joined by key = cityHash64(product_code, cell): by
+-- the two LowCardinality strings ClickHouse aggregates several times slower.
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
@@ -92,7 +92,7 @@ m_hours AS (
 ),
 -- The most counties with media in any of the last 28 24-hour spans, counted from the county rows. The
 -- second reference to m_hours reads it again, but only a plain count of (county, span) pairs.
-m_counties AS (
+m_coverage AS (
     SELECT key, max(n) AS counties
     FROM (
         SELECT cityHash64(product_code, cell) AS key, k, count() AS n
@@ -119,7 +119,7 @@ m_series AS (
         FROM (SELECT *, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k FROM m_hours)
         GROUP BY key
     ) AS s
-    INNER JOIN m_counties AS c USING (key)
+    INNER JOIN m_coverage AS c USING (key)
     WHERE weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
 ),
 -- Reference windows for each observed window, one row per (cell, source, window): the same weekday
