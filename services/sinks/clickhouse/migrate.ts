@@ -83,6 +83,9 @@ export const shardingKeys: Readonly<Record<string, string>> = {
   // come from every shard), so any key of the cell spreads them.
   complaints_voices_daily: 'cityHash64(product_code, cell)',
   complaints_seals: 'cityHash64(day)',
+  media_hourly_counted: 'cityHash64(product_code, region_code)',
+  media_negativity_hourly: 'cityHash64(product_code, cell)',
+  media_seals: 'cityHash64(day)',
   spot_checks_daily: 'cityHash64(product_code, region_code)',
   spot_check_failures_enterprise: 'cityHash64(product_code, region_code)',
   media_hourly: 'cityHash64(product_code, region_code)',

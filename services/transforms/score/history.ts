@@ -3,48 +3,68 @@ import { TupleParam } from '@clickhouse/client';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { chTime } from '../normalize/rows.ts';
 
-// Complaint history for the baselines, sealed. Merging the exact voice states of 462 days for every
-// cell was most of a pass's time, yet a finished day's counts never change unless late data arrives.
-// So each Beijing day is sealed once into plain numbers (complaints_voices_daily) together with the
-// day's `inserts` total, which grows with every complaint written into the day; a pass reads a day's
+// History for the baselines, sealed. Merging the exact voice states of 462 days (complaints) and the
+// item sets of 98 days (media) for every cell was most of a pass's time, yet a finished day's counts
+// never change unless late data arrives. So each day is sealed once into plain numbers together with
+// the day's `inserts` total, which grows with every row written into the day; a pass reads a day's
 // numbers only while that total is unchanged, and merges the day's states otherwise. Late data thus
 // counts at the next pass, re-sealed or not, and a pass stays a pure function of the stored data.
+// Complaint days are Beijing days (complaints_voices_daily, per cell and day); media days are UTC days
+// (media_negativity_hourly, per cell and hour, since its windows are 24-hour spans ending at t's hour).
 
 /** Days of complaint history a pass reads: 66 weeks, enough for a year back plus the seasonal weeks. */
 export const historyDays = 462;
 
-/**
- * Days sealed per statement, all of one month: complaints_daily is partitioned by month and ordered by
- * cell first, so a statement reads its month's partition whole; 16 days bound the states it merges
- * (about 1 M cell-days at 100 k active cells).
- */
-const sealBatchDays = 16;
+/** Days of media history a pass reads: fourteen weeks of 24-hour spans back from t's hour. */
+export const mediaHistoryDays = 98;
 
-/** Stale days in batches of at most `sealBatchDays`, never across a month. */
-function sealBatches(days: string[]): string[][] {
+const sql = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+
+type Source = { staleDays: string; seal: string; sealedDays: string; params: Record<string, number>; batchDays: number };
+
+const sources: Record<'complaints' | 'media', Source> = {
+  complaints: {
+    staleDays: sql('complaints-stale-days.sql'),
+    seal: sql('complaints-seal.sql'),
+    sealedDays: sql('complaints-sealed-days.sql'),
+    params: { history_days: historyDays },
+    // complaints_daily is partitioned by month and ordered by cell first, so a statement reads its
+    // month's partition whole; 16 days bound the states it merges (about 1 M cell-days at 100 k
+    // active cells).
+    batchDays: 16,
+  },
+  media: {
+    staleDays: sql('media-stale-days.sql'),
+    seal: sql('media-seal.sql'),
+    sealedDays: sql('media-sealed-days.sql'),
+    params: { media_history_days: mediaHistoryDays },
+    // A month of media is about a tenth of a month of complaints: one statement per month.
+    batchDays: 31,
+  },
+};
+
+/** Stale days in batches of at most `size`, never across a month. */
+function sealBatches(days: string[], size: number): string[][] {
   const batches: string[][] = [];
   for (const day of days) {
     const last = batches.at(-1);
-    if (last && last.length < sealBatchDays && last[0]!.slice(0, 7) === day.slice(0, 7)) last.push(day);
+    if (last && last.length < size && last[0]!.slice(0, 7) === day.slice(0, 7)) last.push(day);
     else batches.push([day]);
   }
   return batches;
 }
 
-const sql = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
-const staleDaysSql = sql('stale-days.sql');
-const sealSql = sql('seal.sql');
-const sealedDaysSql = sql('sealed-days.sql');
-
-/** The history days of a pass at `t`: sealed ones with the total they were sealed at, and the rest. */
+/** The days of one source a pass at `t` reads: sealed ones with the total they were sealed at, and the rest. */
 export type HistoryDays = { sealed: { day: string; inserts: number }[]; stale: string[] };
+
+export type History = { complaints: HistoryDays; media: HistoryDays };
 
 const render = (text: string, db: string) => text.replaceAll('{{db}}', db);
 
-export async function historyDaysAt(ch: ClickHouse, t: Date): Promise<HistoryDays> {
+async function daysAt(ch: ClickHouse, t: Date, source: Source): Promise<HistoryDays> {
   const rs = await ch.client.query({
-    query: render(staleDaysSql, ch.database),
-    query_params: { t: chTime(t.getTime()), history_days: historyDays },
+    query: render(source.staleDays, ch.database),
+    query_params: { t: chTime(t.getTime()), ...source.params },
     format: 'JSONEachRow',
   });
   const rows = (await rs.json()) as { day: string; inserts: number; sealed: number | boolean }[];
@@ -54,23 +74,39 @@ export async function historyDaysAt(ch: ClickHouse, t: Date): Promise<HistoryDay
   };
 }
 
+export async function historyDaysAt(ch: ClickHouse, t: Date): Promise<History> {
+  return { complaints: await daysAt(ch, t, sources.complaints), media: await daysAt(ch, t, sources.media) };
+}
+
 /**
  * Seals every history day of a pass at `t` whose data changed since it was last sealed (at first,
  * all of them; afterwards, typically the last day or two), and returns the days as the pass should
  * read them. Passes never run concurrently (the score service skips an overrunning slot), so a day's
- * rows are complete before sealed-days.sql marks it.
+ * rows are complete before the sealed-days statement marks it.
  */
-export async function sealHistory(ch: ClickHouse, t: Date): Promise<HistoryDays> {
-  const before = await historyDaysAt(ch, t);
+export async function sealHistory(ch: ClickHouse, t: Date): Promise<History> {
+  return { complaints: await sealSource(ch, t, sources.complaints), media: await sealSource(ch, t, sources.media) };
+}
+
+async function sealSource(ch: ClickHouse, t: Date, source: Source): Promise<HistoryDays> {
+  const before = await daysAt(ch, t, source);
   if (before.stale.length === 0) return before;
-  for (const days of sealBatches(before.stale)) {
-    await ch.client.command({ query: render(sealSql, ch.database), query_params: { days } });
-    await ch.client.command({ query: render(sealedDaysSql, ch.database), query_params: { days } });
+  for (const days of sealBatches(before.stale, source.batchDays)) {
+    await ch.client.command({ query: render(source.seal, ch.database), query_params: { days } });
+    await ch.client.command({ query: render(source.sealedDays, ch.database), query_params: { days } });
   }
-  return historyDaysAt(ch, t);
+  return daysAt(ch, t, source);
 }
 
 /** Query parameters for score.sql. */
-export function historyParams(days: HistoryDays): Record<string, unknown> {
-  return { history_days: historyDays, sealed: days.sealed.map((d) => new TupleParam([d.day, d.inserts])), stale: days.stale };
+export function historyParams(h: History): Record<string, unknown> {
+  const sealed = (days: HistoryDays) => days.sealed.map((d) => new TupleParam([d.day, d.inserts]));
+  return {
+    ...sources.complaints.params,
+    ...sources.media.params,
+    sealed: sealed(h.complaints),
+    stale: h.complaints.stale,
+    media_sealed: sealed(h.media),
+    media_stale: h.media.stale,
+  };
 }

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { chTime } from '../normalize/rows.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
-import { historyParams, sealHistory, type HistoryDays } from './history.ts';
+import { historyParams, sealHistory, type History } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
 
-// One scoring pass: seal the complaint history, score.sql for every region level at once, then
-// sample record ids for the cells that reach a warning level. The result depends only on the stored
-// data and `t`.
+// One scoring pass: seal the complaint and media history, score.sql for every region level at once,
+// then sample record ids for the cells that reach a warning level. The result depends only on the
+// stored data and `t`.
 
 // Rollups (prefecture, province) are scored only when at least two of their counties have data;
 // otherwise they would repeat their one county.
@@ -37,7 +37,7 @@ export async function scorePass(ch: ClickHouse, t: Date): Promise<ScoredCell[]> 
 }
 
 /** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
-export async function scoreWithHistory(ch: ClickHouse, t: Date, history: HistoryDays): Promise<ScoredCell[]> {
+export async function scoreWithHistory(ch: ClickHouse, t: Date, history: History): Promise<ScoredCell[]> {
   const rs = await ch.client.query({
     query: render(scoreSql, ch.database),
     query_params: { t: chTime(t.getTime()), ...historyParams(history) },

@@ -11,15 +11,19 @@
 -- day k = 0 is the last complete Beijing day before {t}'s hour, k = 7, 14, ... fall on its weekday.
 -- Finished days come from complaints_voices_daily, sealed plain numbers, when their `inserts` total
 -- is the one they were sealed at ({sealed}); the other days ({stale}) are merged from their states.
+-- Media history is sealed the same way, by UTC day and hour (m_hours).
 --
--- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once. Cells are
--- grouped and joined by key = cityHash64(product_code, cell): by the two LowCardinality strings
--- ClickHouse aggregates several times slower.
+-- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once (m_hours
+-- twice, see m_coverage). Cells are grouped and joined by key = cityHash64(product_code, cell): by
+-- the two LowCardinality strings ClickHouse aggregates several times slower.
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
     toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day,
     toDate(t_h, 'Asia/Shanghai') AS b_day,
+    -- History day k = dateDiff('day', day, b_day) - 1 is read by c_series when k = 7, 14 <= k <= 195
+    -- or k >= 350.
+    (day = b_day - 8 OR (day >= b_day - 196 AND day <= b_day - 15) OR day <= b_day - 351) AS in_reference,
 
 -- Complaints: the exact distinct counts over the observed windows (a caller repeating across days is
 -- still one voice in a window), merged per county first and then rolled up, which reads the hourly
@@ -47,7 +51,9 @@ c_obs AS (
     HAVING counties >= if(length(cell_code) = 6, 1, 2)
 ),
 -- Weighted voices per cell and history day, summed into 66 weekly values (one scan, no window
--- functions) and the same weekday of each of the last 9 weeks.
+-- functions) and the same weekday of each of the last 9 weeks. Only the days `windows` reads are
+-- read (in_reference): weeks 3 to 28 and 51 to 66 and the same weekday a week back (k = 7); weeks 1,
+-- 2 and 29 to 50, a third of the history, stay zero.
 c_series AS (
     SELECT key,
         sumResample(0, 66, 1)(v, intDiv(k, 7)) AS weeks,
@@ -55,39 +61,66 @@ c_series AS (
     FROM (
         SELECT cell_key AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(voices) AS v
         FROM {{db}}.complaints_voices_daily
-        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND (day, inserts) IN {sealed:Array(Tuple(Date, UInt64))}
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND in_reference AND (day, inserts) IN {sealed:Array(Tuple(Date, UInt64))}
         UNION ALL
         SELECT cityHash64(product_code, cell) AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(uniqExactMerge(voices)) AS v
         FROM {{db}}.complaints_daily
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         -- has() rather than IN: ClickHouse folds IN over an empty set into a constant it then rejects.
-        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND has({stale:Array(Date)}, day)
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND in_reference AND has({stale:Array(Date)}, day)
         GROUP BY key, day
     )
     GROUP BY key
 ),
--- Media: reach-weighted negativity per cell and day offset (an item naming two counties of a rollup
--- counts once there); the largest exposé reach in 72 hours.
-m_days AS (
-    SELECT cityHash64(product_code, cell) AS key, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k,
-        any(product_code) AS product, any(cell) AS cell_code,
-        arraySum(x -> x.2, groupUniqArrayMerge(items)) AS v,
-        arrayMax(x -> x.3, groupUniqArrayMerge(items)) AS exposure_reach,
-        uniqExact(region_code) AS counties
-    FROM {{db}}.media_hourly
+-- Media: reach-weighted negativity per cell and hour (an item naming two counties of a rollup counts
+-- once) and the largest exposé reach; finished UTC days from media_negativity_hourly, sealed plain
+-- numbers, when their `inserts` total is the one they were sealed at ({media_sealed}), the other days
+-- ({media_stale}, and the day of t's hour, never sealed) merged from their item sets. An item is
+-- published in one hour, so an hour's distinct items summed over a span's hours are its distinct items.
+m_hours AS (
+    SELECT cell_key AS key, product_code, cell, hour, negativity, exposure_reach
+    FROM {{db}}.media_negativity_hourly
+    WHERE hour < t_h AND hour >= t_h - INTERVAL {media_history_days:UInt16} DAY AND (day, inserts) IN {media_sealed:Array(Tuple(Date, UInt64))}
+    UNION ALL
+    SELECT cityHash64(product_code, cell) AS key, any(product_code), any(cell), hour,
+        arraySum(x -> x.2, groupUniqArrayMerge(items)), arrayMax(x -> x.3, groupUniqArrayMerge(items))
+    FROM {{db}}.media_hourly_counted
     ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-    WHERE hour < t_h AND hour >= t_h - INTERVAL 98 DAY
-    GROUP BY key, k
+    WHERE hour < t_h AND hour >= t_h - INTERVAL {media_history_days:UInt16} DAY
+        AND (hour >= toStartOfDay(t_h) OR has({media_stale:Array(Date)}, toDate(hour)))
+    GROUP BY key, hour
 ),
-m_series AS (
-    SELECT key, any(product) AS product_code, any(cell_code) AS cell,
-        sumResample(0, 30, 1)(toFloat64(v), k) AS days,
-        sumResample(0, 14, 1)(toFloat64(v), intDiv(k, 7)) AS weeks,
-        maxIf(exposure_reach, k < 3) AS exposure_reach,
-        maxIf(counties, k < 28) AS counties
-    FROM m_days
+-- The most counties with media in any of the last 28 24-hour spans, counted from the county rows. The
+-- second reference to m_hours reads it again, but only a plain count of (county, span) pairs.
+m_coverage AS (
+    SELECT key, max(n) AS counties
+    FROM (
+        SELECT cityHash64(product_code, cell) AS key, k, count() AS n
+        FROM (
+            SELECT DISTINCT product_code, cell AS county, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k
+            FROM m_hours
+            WHERE length(cell) = 6 AND k < 28
+        )
+        ARRAY JOIN [county, substring(county, 1, 4), substring(county, 1, 2)] AS cell
+        GROUP BY key, k
+    )
     GROUP BY key
-    HAVING weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
+),
+-- Negativity per 24-hour span k before t's hour (k = 0 the last), by day for 30 spans and by week for
+-- 14; the largest exposé reach in 72 hours. A cell needs media in the last week, and a rollup two
+-- counties with media in one span.
+m_series AS (
+    SELECT key, product_code, cell, days, weeks, exposure_reach, counties
+    FROM (
+        SELECT key, any(product_code) AS product_code, any(cell) AS cell,
+            sumResample(0, 30, 1)(negativity, k) AS days,
+            sumResample(0, 14, 1)(negativity, intDiv(k, 7)) AS weeks,
+            maxIf(exposure_reach, k < 3) AS exposure_reach
+        FROM (SELECT *, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k FROM m_hours)
+        GROUP BY key
+    ) AS s
+    INNER JOIN m_coverage AS c USING (key)
+    WHERE weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
 ),
 -- Reference windows for each observed window, one row per (cell, source, window): the same weekday
 -- over eight weeks for one day, twelve earlier weeks for seven days, ten overlapping 28-day spans for
@@ -185,17 +218,18 @@ signals AS (
 -- or none, counted once); a cell where no complaint names an enterprise has no concentration.
 concentration AS (
     SELECT key,
-        maxIf(finalizeAggregation(callers), enterprise_credit_code != '') AS top_n,
-        argMaxIf(enterprise_credit_code, (finalizeAggregation(callers), enterprise_credit_code), enterprise_credit_code != '') AS top_enterprise,
-        uniqExactMerge(callers) AS callers7
+        maxIf(finalizeAggregation(merged), enterprise != '') AS top_n,
+        argMaxIf(enterprise, (finalizeAggregation(merged), enterprise), enterprise != '') AS top_enterprise,
+        uniqExactMerge(merged) AS callers7
     FROM (
-        SELECT cityHash64(product_code, cell) AS key, enterprise_credit_code, uniqExactMergeState(callers) AS callers
+        -- Grouped by the enterprise's hash, not its 18-character code: a sixth faster.
+        SELECT cityHash64(product_code, cell) AS key, any(enterprise_credit_code) AS enterprise, uniqExactMergeState(callers) AS merged
         FROM {{db}}.complaints_enterprise_callers_daily
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         -- Seven whole days before t's day: the table is by UTC day, and t's own day would hold calls
         -- made after t (a backtest would see the future; a re-run later would differ).
         WHERE day >= toDate(t_h, 'UTC') - 7 AND day < toDate(t_h, 'UTC')
-        GROUP BY key, enterprise_credit_code
+        GROUP BY key, cityHash64(enterprise_credit_code)
     )
     GROUP BY key
     HAVING top_n > 0

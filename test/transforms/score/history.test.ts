@@ -29,9 +29,9 @@ afterAll(async () => ch?.close());
 
 describe('sealed complaint history', () => {
   it('seals every history day once, and re-running the pass gives the same answer', async () => {
-    expect((await historyDaysAt(ch, at)).stale.length).toBeGreaterThan(100);
+    expect((await historyDaysAt(ch, at)).complaints.stale.length).toBeGreaterThan(100);
     const first = await scorePass(ch, at);
-    expect((await historyDaysAt(ch, at)).stale).toEqual([]);
+    expect((await historyDaysAt(ch, at)).complaints.stale).toEqual([]);
     expect(await scorePass(ch, at)).toEqual(first);
     expect(cell(first)?.level).toBeDefined();
   });
@@ -42,19 +42,19 @@ describe('sealed complaint history', () => {
     const lateDay = T - hours(24 * 14) - hours(12);
     await insertRows(ch, 'complaints', Array.from({ length: 8 }, (_, i) => complaint(`late-${i}`, lateDay + i * 60_000)));
     const stale = await historyDaysAt(ch, at);
-    expect(stale.stale).toEqual(['2026-09-16']);
+    expect(stale.complaints.stale).toEqual(['2026-09-16']);
     // Not yet re-sealed: the stale day is merged from its states; then sealed: the same scores.
     const merged = cell(await scoreWithHistory(ch, at, stale));
     expect(Number(expected(merged))).toBeGreaterThan(Number(expected(before)));
     await sealHistory(ch, at);
-    expect((await historyDaysAt(ch, at)).stale).toEqual([]);
+    expect((await historyDaysAt(ch, at)).complaints.stale).toEqual([]);
     expect(cell(await scorePass(ch, at))).toEqual(merged);
   });
 
   it('does not change when late data is a redelivery: the day is re-sealed to the same numbers', async () => {
     const before = await scorePass(ch, at);
     await insertRows(ch, 'complaints', Array.from({ length: 8 }, (_, i) => complaint(`late-${i}`, T - hours(24 * 14) - hours(12) + i * 60_000)));
-    expect((await historyDaysAt(ch, at)).stale).toEqual(['2026-09-16']);
+    expect((await historyDaysAt(ch, at)).complaints.stale).toEqual(['2026-09-16']);
     expect(await scorePass(ch, at)).toEqual(before);
   });
 });
