@@ -57,7 +57,8 @@ c_obs AS (
 c_series AS (
     SELECT key,
         sumResample(0, 66, 1)(v, intDiv(k, 7)) AS weeks,
-        sumIfResample(0, 9, 1)(v, k % 7 = 0, intDiv(k, 7)) AS same_weekday
+        sumIfResample(0, 9, 1)(v, k % 7 = 0, intDiv(k, 7)) AS same_weekday,
+        max(k) AS oldest_k
     FROM (
         SELECT cell_key AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(voices) AS v
         FROM {{db}}.complaints_voices_daily
@@ -136,7 +137,10 @@ windows AS (
         SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
             if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
             if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
-            arraySum(arraySlice(weeks, 52, 15)) >= 10 AS has_year,
+            -- A seasonal factor needs the whole year-ago span (weeks 51 to 66 back): in a cell whose
+            -- complaints began later, the weeks before its first complaint would read as quiet weeks
+            -- and the factor would double the baseline.
+            arraySum(arraySlice(weeks, 52, 15)) >= 10 AND s.oldest_k >= 455 AS has_year,
             -- Five weeks around the same week last year against five times the mean of the eleven
             -- weeks before them, both plus 10 weighted voices: the added voices shrink the ratio
             -- towards 1 when counts are small, where a few quiet weeks by chance would otherwise

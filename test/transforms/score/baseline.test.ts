@@ -5,9 +5,9 @@ import { scorePass, type ScoredCell } from '../../../services/transforms/score/p
 import { openClickHouse, tempDir, testConfig } from '../../support/app.ts';
 import { background, complaint, hours } from '../../support/rows.ts';
 
-// Past outbreaks must not inflate the baseline (docs/scoring.md). A steady cell of 14 complaints a
-// week with an outbreak eight weeks ago and a new one in the last seven days; its twin without the
-// earlier outbreak shows what the new one scores on a clean history.
+// What the complaint baseline must not be fooled by (docs/scoring.md): steady cells of 14 complaints a
+// week, each with a new outbreak in the last seven days. The clean twin shows what it scores on a
+// plain history; the others add an outbreak eight weeks ago, or a history that began 60 weeks ago.
 
 const T = Date.UTC(2026, 9, 1, 0, 0, 0);
 const DAY = 24;
@@ -22,13 +22,15 @@ const CASES = {
   clean: { product: 'stroller', region: '130184' },
   // The earlier outbreak lies inside the seven-day window's twelve reference weeks.
   recent: { product: 'stroller', region: '130637' },
+  // Complaints began 60 weeks ago, inside the weeks the seasonal factor reads a year back.
+  young: { product: 'stroller', region: '371721' },
 };
 
 beforeAll(async () => {
   ch = await openClickHouse(testConfig({ QRM_DATA_DIR: tempDir() }));
   for (const [name, cell] of Object.entries(CASES)) {
     await insertRows(ch, 'complaints', [
-      ...background(500, T, (i, t) => complaint(`${name}-bg-${i}`, t, cell)),
+      ...background(name === 'young' ? 420 : 500, T, (i, t) => complaint(`${name}-bg-${i}`, t, cell)),
       ...burst(`${name}-now`, 36, 0, 7, cell),
       ...(name === 'recent' ? burst(`${name}-then`, 60, 56, 7, cell) : []),
     ]);
@@ -40,7 +42,8 @@ afterAll(async () => ch?.close());
 
 const complaintSignal = (cell: { product: string; region: string }) => {
   const c = cells.find((x) => x.productCode === cell.product && x.regionCode === cell.region && x.regionLevel === 'county');
-  return { level: c?.level, z: c?.complaintZ ?? 0 };
+  const signal = c?.evidence.signals.find((x) => x.source === 'complaints');
+  return { level: c?.level, z: c?.complaintZ ?? 0, expected: Number(signal?.expected.weightedVoices) };
 };
 
 describe('the complaint baseline', () => {
@@ -52,5 +55,11 @@ describe('the complaint baseline', () => {
     const { level, z } = complaintSignal(CASES.recent);
     expect(level).toBeDefined();
     expect(z).toBeGreaterThan(complaintSignal(CASES.clean).z * 0.8);
+  });
+
+  it("reads the weeks before a cell's first complaint as no season, not as quiet weeks", () => {
+    const young = complaintSignal(CASES.young);
+    expect(young.level).toBeDefined();
+    expect(young.expected).toBeCloseTo(complaintSignal(CASES.clean).expected, 1);
   });
 });
