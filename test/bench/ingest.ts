@@ -42,6 +42,7 @@ import {
   type Dataset,
   type Feed,
   type PerFeed,
+  type ProducerLibrary,
   type ProduceResult,
 } from './lib.ts';
 
@@ -69,6 +70,7 @@ type Options = {
   messages: number;
   out: string;
   seed: number;
+  producer: ProducerLibrary;
   chunk: number;
   inFlight: number;
   acks: -1 | 1;
@@ -86,6 +88,7 @@ function parseOptions(argv: string[]): Options {
       messages: { type: 'string' },
       out: { type: 'string', default: join(root, 'test/bench/results/ingest.json') },
       seed: { type: 'string', default: '1' },
+      producer: { type: 'string', default: 'kcat' },
       chunk: { type: 'string', default: '8000' },
       'in-flight': { type: 'string', default: '4' },
       acks: { type: 'string', default: '-1' },
@@ -104,8 +107,9 @@ function parseOptions(argv: string[]): Options {
         '  --messages N         valid messages over the three feeds (default 300000; BENCH_QUICK=1: 20000)',
         '  --out FILE           result JSON (default test/bench/results/ingest.json)',
         '  --seed N             generator seed (default 1)',
-        '  --chunk N            messages per topic per sendBatch (default 8000: 2000 per partition, about 0.9 MB for hotline, near librdkafka\'s 1 MB batch.size)',
-        '  --in-flight N        sendBatch calls in flight (default 4)',
+        '  --producer kcat|kafkajs  the producing client (default kcat: librdkafka in its own processes, a few CPU us per message; kafkajs: in this process, about 20)',
+        '  --chunk N            messages per topic handed to the producer at once (default 8000: about 3.4 MB for hotline)',
+        '  --in-flight N        kafkajs: sendBatch calls in flight (default 4)',
         '  --acks -1|1          producer acks (default -1)',
         '  --kafka-consumers N  kafka_num_consumers per Kafka engine table (default 1)',
         '  --only qrm|kafka-engine',
@@ -123,12 +127,14 @@ function parseOptions(argv: string[]): Options {
   };
   const acks = int('acks', values.acks, -1);
   if (acks !== -1 && acks !== 1) throw new Error('--acks: expected -1 or 1');
+  if (values.producer !== 'kcat' && values.producer !== 'kafkajs') throw new Error('--producer: expected kcat or kafkajs');
   if (values.only !== undefined && values.only !== 'qrm' && values.only !== 'kafka-engine') throw new Error('--only: expected qrm or kafka-engine');
   const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
   return {
     messages: int('messages', values.messages ?? (quick ? '20000' : '300000'), 100),
     out: resolve(values.out),
     seed: int('seed', values.seed, 0),
+    producer: values.producer,
     chunk: int('chunk', values.chunk, 1),
     inFlight: int('in-flight', values['in-flight'], 1),
     acks,
@@ -145,6 +151,7 @@ function parseOptions(argv: string[]): Options {
 
 type Run = {
   kafka: Kafka;
+  brokers: string;
   dataset: Dataset;
   opts: Options;
   /** Every child process and mock this run started, for cleanup on any exit path. */
@@ -179,6 +186,8 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
   };
   const producing = produceAll({
     kafka: run.kafka,
+    brokers: run.brokers,
+    library: opts.producer,
     topics,
     messages: dataset.messages,
     chunk: opts.chunk,
@@ -247,7 +256,8 @@ const runId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')
 async function producerAlone(run: Run) {
   const topics = uniqueTopics(`${runId}.alone`);
   await produceWarmup(run.kafka, topics, run.dataset);
-  const r = await produceAll({ kafka: run.kafka, topics, messages: run.dataset.messages, chunk: run.opts.chunk, inFlight: run.opts.inFlight, acks: run.opts.acks });
+  const o = run.opts;
+  const r = await produceAll({ kafka: run.kafka, brokers: run.brokers, library: o.producer, topics, messages: run.dataset.messages, chunk: o.chunk, inFlight: o.inFlight, acks: o.acks });
   return producerFigures(r, run.dataset.messages.length);
 }
 
@@ -703,7 +713,7 @@ async function main(): Promise<void> {
     perFeed: dataset.count,
     bytes: sum(dataset.bytes),
     seed: opts.seed,
-    producerSettings: { library: 'kafkajs', chunkPerTopic: opts.chunk, inFlight: opts.inFlight, acks: opts.acks },
+    producerSettings: { library: opts.producer, chunkPerTopic: opts.chunk, inFlight: opts.inFlight, acks: opts.acks },
     qrm: { msgsPerSec: null, skipped: true },
     clickhouseKafkaEngine: { msgsPerSec: null, skipped: true },
   };
@@ -715,7 +725,7 @@ async function main(): Promise<void> {
     result.brokers = brokers.mock ? 'librdkafka mock cluster (kcat), 3 brokers' : brokers.brokers;
     if (brokers.mock) result.caveats = mockCaveats;
     const kafka = new Kafka({ clientId: 'qrm-bench', brokers: brokers.brokers.split(','), logLevel: logLevel.ERROR });
-    const run: Run = { kafka, dataset, opts, cleanups, mockPid: brokers.mockPid };
+    const run: Run = { kafka, brokers: brokers.brokers, dataset, opts, cleanups, mockPid: brokers.mockPid };
 
     process.stderr.write('producer alone...\n');
     result.producerAlone = await producerAlone(run).catch((err: Error) => ({ error: err.message }));
