@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { optionalString, stringWithDefault } from './env.ts';
 
+/**
+ * Embedded chDB's engine options: server settings and default query settings, fixed when the
+ * engine starts. Chosen for a small machine that also runs qrm's JavaScript (see README
+ * "Performance"); a ClickHouse server is configured on its own side.
+ */
+export const CHDB_ARGS = '';
+
 export const clickhouseEnv = {
   CLICKHOUSE_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -11,6 +18,10 @@ export const clickhouseEnv = {
   CLICKHOUSE_DATABASE: stringWithDefault('qrm').refine((v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v), 'expected a plain identifier'),
   CLICKHOUSE_CLUSTER: optionalString(),
   QRM_DATA_DIR: stringWithDefault('./data'),
+  QRM_CHDB_ARGS: stringWithDefault(CHDB_ARGS).refine(
+    (v) => v.trim() === '' || v.trim().split(/\s+/).every((a) => /^--[A-Za-z0-9_.]+=[^\s]+$/.test(a)),
+    'expected space-separated --name=value engine options',
+  ),
 };
 
 type Env = z.output<z.ZodObject<typeof clickhouseEnv>>;
@@ -25,7 +36,12 @@ export function clickhouseConfig(env: Env) {
     database: env.CLICKHOUSE_DATABASE,
     cluster: env.CLICKHOUSE_CLUSTER,
     dataDir: env.QRM_DATA_DIR,
+    chdbArgs: splitChdbArgs(env.QRM_CHDB_ARGS),
   };
+}
+
+export function splitChdbArgs(args: string): string[] {
+  return args.trim() === '' ? [] : args.trim().split(/\s+/);
 }
 
 export type ClickHouseConfig = ReturnType<typeof clickhouseConfig>;

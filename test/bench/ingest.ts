@@ -18,6 +18,7 @@ import { tables } from '../../services/transforms/normalize/rows.ts';
 import {
   FEEDS,
   buildDataset,
+  childrenCpuSecondsOf,
   cpuSecondsOf,
   formatTable,
   freePort,
@@ -171,12 +172,14 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
   const window = retentionWindow(dataset, await partitionCounts(run.kafka, topics));
   const target = perFeed((f) => dataset.count[f] + 1);
   let stored = await read();
-  const rssAtReadyMB = memoryOf(pid)?.rssMB;
-  let maxRssMB = 0;
+  const atReady = memoryOf(pid);
+  // The sample with the largest RSS, split into anonymous and file pages: what the peak is made of.
+  let maxRss = atReady;
   const threadsBefore = threadCpuOf(pid);
   const cpuBefore = cpuSecondsOf(pid) ?? NaN;
   const mockBefore = run.mockPid ? cpuSecondsOf(run.mockPid) : undefined;
   const benchBefore = process.cpuUsage();
+  const producersBefore = childrenCpuSecondsOf(process.pid) ?? 0;
   const machineBefore = machineBusySeconds();
 
   const abort = new AbortController();
@@ -205,7 +208,8 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
     signal: abort.signal,
     onSample: (rows) => {
       stored = rows;
-      maxRssMB = Math.max(maxRssMB, memoryOf(pid)?.rssMB ?? 0);
+      const now = memoryOf(pid);
+      if (now && now.rssMB > (maxRss?.rssMB ?? 0)) maxRss = now;
     },
   }).catch(stop);
   const [produced, watched] = await Promise.all([producing, watching]);
@@ -215,21 +219,27 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
   const bench = process.cpuUsage(benchBefore);
   const mockAfter = run.mockPid ? cpuSecondsOf(run.mockPid) : undefined;
   const machineAfter = machineBusySeconds();
-  const benchCpu = (bench.user + bench.system) / 1e6;
+  // kcat producers have exited by now, so their CPU is in this process's children's account.
+  const benchCpu = (bench.user + bench.system) / 1e6 + ((childrenCpuSecondsOf(process.pid) ?? 0) - producersBefore);
   const mockCpu = mockBefore !== undefined && mockAfter !== undefined ? mockAfter - mockBefore : 0;
   return {
     msgsPerSec: Math.round(n / seconds),
     seconds: round(seconds, 3)!,
     messages: n,
     peakRssMB: round(memoryOf(pid)?.peakRssMB, 1),
-    rssAtReadyMB: round(rssAtReadyMB, 1),
-    maxRssDuringRunMB: round(maxRssMB, 1),
+    rssAtReadyMB: round(atReady?.rssMB, 1),
+    maxRssDuringRunMB: round(maxRss?.rssMB, 1),
+    rssSplitMB: {
+      atReady: { anon: round(atReady?.anonMB, 1), file: round(atReady?.fileMB, 1) },
+      atMaxSample: { anon: round(maxRss?.anonMB, 1), file: round(maxRss?.fileMB, 1) },
+    },
     cpuSeconds: round(cpuSeconds, 2),
     cpuCores: round(cpuSeconds / seconds, 2),
     cpuMicrosPerMessage: round((1e6 * cpuSeconds) / n, 1),
     cpuByThread: threadCpuDelta(threadsBefore, threadCpuOf(pid)),
     producer: producerFigures(produced, n),
-    // The other processes on the same cores during the timed part: the producer (this process) and the mock.
+    // The other processes on the same cores during the timed part: the producer (this process and
+    // its kcat children) and the mock.
     benchProcessCpuSeconds: round(benchCpu, 2),
     mockCpuSeconds: run.mockPid ? round(mockCpu, 2) : undefined,
     // Anything else that ran meanwhile: well above zero means the figures are skewed by other load.
@@ -381,7 +391,7 @@ function mainThreadProfile(dir: string, pid: number) {
 // Phase 3: ClickHouse's Kafka table engine, in chDB in a child process (its own RSS, its own CPU)
 
 type EngineSettings = { maxBlockSize: number; flushIntervalMs: number; numConsumers: number; skipBrokenMessages: number };
-type EngineJob = { dataDir: string; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
+type EngineJob = { dataDir: string; chdbArgs: string[]; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
 type EngineReply = { id: number; rows?: PerFeed<number>; error?: string };
 
 const engineDatabase = 'bench';
@@ -402,7 +412,8 @@ async function benchKafkaEngine(run: Run, brokers: string, qrmSettings: { batchM
     numConsumers: run.opts.kafkaConsumers,
     skipBrokenMessages: 1_000,
   };
-  const job: EngineJob = { dataDir, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
+  // The same engine options as qrm's embedded chDB (QRM_CHDB_ARGS), so only the ingest path differs.
+  const job: EngineJob = { dataDir, chdbArgs: loadConfig({ ...process.env, QRM_KAFKA_DEV_FILE: join(dataDir, 'none.env') }).clickhouse.chdbArgs, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
   await produceWarmup(run.kafka, topics, run.dataset);
   const child = fork(fileURLToPath(import.meta.url), [], {
     cwd: root,
@@ -473,7 +484,7 @@ async function kafkaEngineWorker(): Promise<void> {
   const handle = async (m: { id: number; type: string }) => {
     try {
       if (m.type === 'ready') {
-        ch = await connectClickHouse({ mode: 'embedded', url: undefined, user: 'default', password: '', database: engineDatabase, cluster: undefined, dataDir: job.dataDir });
+        ch = await connectClickHouse({ mode: 'embedded', url: undefined, user: 'default', password: '', database: engineDatabase, cluster: undefined, dataDir: job.dataDir, chdbArgs: job.chdbArgs });
         await migrate(ch, createLogger('warn'));
         for (const statement of kafkaEngineDdl(job)) await ch.client.command({ query: statement });
         reply({ id: m.id });

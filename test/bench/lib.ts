@@ -349,12 +349,16 @@ export async function waitForRows(o: WatchOptions): Promise<{ endedAt: number; r
 
 const MB = 1_048_576;
 
-/** Resident set now and its high-water mark (VmHWM: the kernel's own peak, covers the whole life). */
-export function memoryOf(pid: number): { rssMB: number; peakRssMB: number } | undefined {
+/**
+ * Resident set now and its high-water mark (VmHWM: the kernel's own peak, covers the whole life).
+ * The resident set splits into anonymous memory (heaps, stacks: what the process allocated) and
+ * file pages (mapped libraries: chDB's libchdb.so alone is most of a process's file pages).
+ */
+export function memoryOf(pid: number): { rssMB: number; peakRssMB: number; anonMB: number; fileMB: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssMB: (kb('VmRSS') * 1024) / MB, peakRssMB: (kb('VmHWM') * 1024) / MB };
+    return { rssMB: (kb('VmRSS') * 1024) / MB, peakRssMB: (kb('VmHWM') * 1024) / MB, anonMB: (kb('RssAnon') * 1024) / MB, fileMB: (kb('RssFile') * 1024) / MB };
   } catch {
     return undefined;
   }
@@ -370,6 +374,21 @@ export function cpuSecondsOf(pid: number, statFile = `/proc/${pid}/stat`): numbe
     // The command name may contain spaces and parentheses: fields are counted after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds of a process's children that have ended and been waited for (cutime + cstime): the
+ * benchmark's kcat producers, which exit when their input is produced.
+ */
+export function childrenCpuSecondsOf(pid: number): number | undefined {
+  try {
+    clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / clockTicks;
   } catch {
     return undefined;
   }
