@@ -612,7 +612,8 @@ type Result = {
 // What the mock cluster does differently from a Kafka broker, each of which shapes the figures.
 const mockCaveats = [
   'The mock keeps 5 MiB per partition and drops older message sets, so the producer waits whenever produced minus stored nears 60 % of that ("throttledSeconds"); a consumer that catches up does not get a backlog to chew through.',
-  'The mock answers a fetch with at most one message set per partition (rdkafka_mock_handlers.c, "FIXME: Multiple messageSets ?"), so a consumer gets at most chunk / 4 messages per partition per fetch; a broker returns up to the fetch size (qrm asks 2 MiB per partition).',
+  'The mock answers a fetch with at most one message set per partition (rdkafka_mock_handlers.c, "FIXME: Multiple messageSets ?"), so a consumer gets at most one producer batch per partition per fetch (kcat: librdkafka\'s batch.size, 1 MB, about 2,300 hotline messages; kafkajs: chunk / 4); a broker returns up to the fetch size (qrm asks 2 MiB per partition).',
+  'Every topic has 4 partitions, the mock\'s default for auto-created topics: librdkafka 2.0.2\'s mock has no CreateTopics (kafkajs gets "does not support the requested API version"), so neither a larger retention window (5 MiB per partition) nor more consumer parallelism can be had by adding partitions. Both contenders read the same 4-partition topics.',
   'The mock holds an empty fetch for the full max wait even when data arrives meanwhile (qrm: kafkajs maxWaitTimeInMs, QRM_KAFKA_FETCH_MAX_WAIT_MS, default 100; the Kafka engine: librdkafka fetch.wait.max.ms 500).',
   'Producer, mock and consumer share this machine\'s cores: see cpuByThread, benchProcessCpuSeconds, mockCpuSeconds and otherLoadCpuSeconds.',
 ];
