@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { optionalString, stringWithDefault } from './env.ts';
 
 /**
- * Embedded chDB's engine options: server settings and default query settings, fixed when the
- * engine starts. Chosen for a small machine that also runs qrm's JavaScript (see README
- * "Performance"); a ClickHouse server is configured on its own side.
+ * Embedded chDB's engine options (server settings and default query settings, fixed when the
+ * engine starts), e.g. `--background_pool_size=1`. None by default: none tried on a 2-core machine
+ * (merge pool sizes, parallel parsing, jemalloc purging) beat chDB's own defaults beyond the noise
+ * (README "Performance"). A ClickHouse server is configured on its own side.
  */
 export const CHDB_ARGS = '';
 
