@@ -43,11 +43,20 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
   const createDatabase = opts.createDatabase ?? true;
   let client: ClickHouseClient;
   let insertJsonCompact: ClickHouse['insertJsonCompact'];
+  let closeEngine = () => undefined as unknown;
   const create = `CREATE DATABASE IF NOT EXISTS ${config.database}`;
   if (config.mode === 'embedded') {
     const path = resolve(join(config.dataDir, 'clickhouse'));
     mkdirSync(path, { recursive: true });
     const { createChdbConnection } = await import('chdb/connection');
+    // The engine starts with the first connection to a data directory and takes its options from
+    // it; createChdbConnection passes none, so a plain Session with them opens the directory first
+    // and the connection below joins that engine (connections to one directory share it).
+    if (config.chdbArgs.length > 0) {
+      const { Session } = await import('chdb');
+      const session = new Session(path, { connectionArgs: config.chdbArgs });
+      closeEngine = () => session.close();
+    }
     // chdb types its connection against an older copy of the client's interfaces; the shapes match.
     const chdb = createChdbConnection({ path });
     const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -104,6 +113,7 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
       if (closed) return;
       closed = true;
       await client.close();
+      closeEngine();
     },
   };
 }

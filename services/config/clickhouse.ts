@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { optionalString, stringWithDefault } from './env.ts';
 
+/**
+ * Embedded chDB's engine options (server settings and default query settings, fixed when the
+ * engine starts), e.g. `--background_pool_size=1`. None by default: none tried on a 2-core machine
+ * (merge pool sizes, parallel parsing, jemalloc purging) beat chDB's own defaults beyond the noise
+ * (README "Performance"). A ClickHouse server is configured on its own side.
+ */
+export const CHDB_ARGS = '';
+
 export const clickhouseEnv = {
   CLICKHOUSE_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -11,6 +19,10 @@ export const clickhouseEnv = {
   CLICKHOUSE_DATABASE: stringWithDefault('qrm').refine((v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v), 'expected a plain identifier'),
   CLICKHOUSE_CLUSTER: optionalString(),
   QRM_DATA_DIR: stringWithDefault('./data'),
+  QRM_CHDB_ARGS: stringWithDefault(CHDB_ARGS).refine(
+    (v) => v.trim() === '' || v.trim().split(/\s+/).every((a) => /^--[A-Za-z0-9_.]+=[^\s]+$/.test(a)),
+    'expected space-separated --name=value engine options',
+  ),
 };
 
 type Env = z.output<z.ZodObject<typeof clickhouseEnv>>;
@@ -25,7 +37,12 @@ export function clickhouseConfig(env: Env) {
     database: env.CLICKHOUSE_DATABASE,
     cluster: env.CLICKHOUSE_CLUSTER,
     dataDir: env.QRM_DATA_DIR,
+    chdbArgs: splitChdbArgs(env.QRM_CHDB_ARGS),
   };
+}
+
+export function splitChdbArgs(args: string): string[] {
+  return args.trim() === '' ? [] : args.trim().split(/\s+/);
 }
 
 export type ClickHouseConfig = ReturnType<typeof clickhouseConfig>;

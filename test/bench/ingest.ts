@@ -18,6 +18,7 @@ import { tables } from '../../services/transforms/normalize/rows.ts';
 import {
   FEEDS,
   buildDataset,
+  childrenCpuSecondsOf,
   cpuSecondsOf,
   formatTable,
   freePort,
@@ -42,6 +43,7 @@ import {
   type Dataset,
   type Feed,
   type PerFeed,
+  type ProducerLibrary,
   type ProduceResult,
 } from './lib.ts';
 
@@ -69,6 +71,7 @@ type Options = {
   messages: number;
   out: string;
   seed: number;
+  producer: ProducerLibrary;
   chunk: number;
   inFlight: number;
   acks: -1 | 1;
@@ -86,6 +89,7 @@ function parseOptions(argv: string[]): Options {
       messages: { type: 'string' },
       out: { type: 'string', default: join(root, 'test/bench/results/ingest.json') },
       seed: { type: 'string', default: '1' },
+      producer: { type: 'string', default: 'kcat' },
       chunk: { type: 'string', default: '8000' },
       'in-flight': { type: 'string', default: '4' },
       acks: { type: 'string', default: '-1' },
@@ -104,8 +108,9 @@ function parseOptions(argv: string[]): Options {
         '  --messages N         valid messages over the three feeds (default 300000; BENCH_QUICK=1: 20000)',
         '  --out FILE           result JSON (default test/bench/results/ingest.json)',
         '  --seed N             generator seed (default 1)',
-        '  --chunk N            messages per topic per sendBatch (default 8000: 2000 per partition, about 0.9 MB for hotline, near librdkafka\'s 1 MB batch.size)',
-        '  --in-flight N        sendBatch calls in flight (default 4)',
+        '  --producer kcat|kafkajs  the producing client (default kcat: librdkafka in its own processes, a few CPU us per message; kafkajs: in this process, about 20)',
+        '  --chunk N            messages per topic handed to the producer at once (default 8000: about 3.4 MB for hotline)',
+        '  --in-flight N        kafkajs: sendBatch calls in flight (default 4)',
         '  --acks -1|1          producer acks (default -1)',
         '  --kafka-consumers N  kafka_num_consumers per Kafka engine table (default 1)',
         '  --only qrm|kafka-engine',
@@ -123,12 +128,14 @@ function parseOptions(argv: string[]): Options {
   };
   const acks = int('acks', values.acks, -1);
   if (acks !== -1 && acks !== 1) throw new Error('--acks: expected -1 or 1');
+  if (values.producer !== 'kcat' && values.producer !== 'kafkajs') throw new Error('--producer: expected kcat or kafkajs');
   if (values.only !== undefined && values.only !== 'qrm' && values.only !== 'kafka-engine') throw new Error('--only: expected qrm or kafka-engine');
   const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
   return {
     messages: int('messages', values.messages ?? (quick ? '20000' : '300000'), 100),
     out: resolve(values.out),
     seed: int('seed', values.seed, 0),
+    producer: values.producer,
     chunk: int('chunk', values.chunk, 1),
     inFlight: int('in-flight', values['in-flight'], 1),
     acks,
@@ -145,6 +152,7 @@ function parseOptions(argv: string[]): Options {
 
 type Run = {
   kafka: Kafka;
+  brokers: string;
   dataset: Dataset;
   opts: Options;
   /** Every child process and mock this run started, for cleanup on any exit path. */
@@ -164,12 +172,14 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
   const window = retentionWindow(dataset, await partitionCounts(run.kafka, topics));
   const target = perFeed((f) => dataset.count[f] + 1);
   let stored = await read();
-  const rssAtReadyMB = memoryOf(pid)?.rssMB;
-  let maxRssMB = 0;
+  const atReady = memoryOf(pid);
+  // The sample with the largest RSS, split into anonymous and file pages: what the peak is made of.
+  let maxRss = atReady;
   const threadsBefore = threadCpuOf(pid);
   const cpuBefore = cpuSecondsOf(pid) ?? NaN;
   const mockBefore = run.mockPid ? cpuSecondsOf(run.mockPid) : undefined;
   const benchBefore = process.cpuUsage();
+  const producersBefore = childrenCpuSecondsOf(process.pid) ?? 0;
   const machineBefore = machineBusySeconds();
 
   const abort = new AbortController();
@@ -179,6 +189,8 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
   };
   const producing = produceAll({
     kafka: run.kafka,
+    brokers: run.brokers,
+    library: opts.producer,
     topics,
     messages: dataset.messages,
     chunk: opts.chunk,
@@ -196,7 +208,8 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
     signal: abort.signal,
     onSample: (rows) => {
       stored = rows;
-      maxRssMB = Math.max(maxRssMB, memoryOf(pid)?.rssMB ?? 0);
+      const now = memoryOf(pid);
+      if (now && now.rssMB > (maxRss?.rssMB ?? 0)) maxRss = now;
     },
   }).catch(stop);
   const [produced, watched] = await Promise.all([producing, watching]);
@@ -206,21 +219,27 @@ async function measure(run: Run, topics: PerFeed<string>, read: () => Promise<Pe
   const bench = process.cpuUsage(benchBefore);
   const mockAfter = run.mockPid ? cpuSecondsOf(run.mockPid) : undefined;
   const machineAfter = machineBusySeconds();
-  const benchCpu = (bench.user + bench.system) / 1e6;
+  // kcat producers have exited by now, so their CPU is in this process's children's account.
+  const benchCpu = (bench.user + bench.system) / 1e6 + ((childrenCpuSecondsOf(process.pid) ?? 0) - producersBefore);
   const mockCpu = mockBefore !== undefined && mockAfter !== undefined ? mockAfter - mockBefore : 0;
   return {
     msgsPerSec: Math.round(n / seconds),
     seconds: round(seconds, 3)!,
     messages: n,
     peakRssMB: round(memoryOf(pid)?.peakRssMB, 1),
-    rssAtReadyMB: round(rssAtReadyMB, 1),
-    maxRssDuringRunMB: round(maxRssMB, 1),
+    rssAtReadyMB: round(atReady?.rssMB, 1),
+    maxRssDuringRunMB: round(maxRss?.rssMB, 1),
+    rssSplitMB: {
+      atReady: { anon: round(atReady?.anonMB, 1), file: round(atReady?.fileMB, 1) },
+      atMaxSample: { anon: round(maxRss?.anonMB, 1), file: round(maxRss?.fileMB, 1) },
+    },
     cpuSeconds: round(cpuSeconds, 2),
     cpuCores: round(cpuSeconds / seconds, 2),
     cpuMicrosPerMessage: round((1e6 * cpuSeconds) / n, 1),
     cpuByThread: threadCpuDelta(threadsBefore, threadCpuOf(pid)),
     producer: producerFigures(produced, n),
-    // The other processes on the same cores during the timed part: the producer (this process) and the mock.
+    // The other processes on the same cores during the timed part: the producer (this process and
+    // its kcat children) and the mock.
     benchProcessCpuSeconds: round(benchCpu, 2),
     mockCpuSeconds: run.mockPid ? round(mockCpu, 2) : undefined,
     // Anything else that ran meanwhile: well above zero means the figures are skewed by other load.
@@ -247,7 +266,8 @@ const runId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')
 async function producerAlone(run: Run) {
   const topics = uniqueTopics(`${runId}.alone`);
   await produceWarmup(run.kafka, topics, run.dataset);
-  const r = await produceAll({ kafka: run.kafka, topics, messages: run.dataset.messages, chunk: run.opts.chunk, inFlight: run.opts.inFlight, acks: run.opts.acks });
+  const o = run.opts;
+  const r = await produceAll({ kafka: run.kafka, brokers: run.brokers, library: o.producer, topics, messages: run.dataset.messages, chunk: o.chunk, inFlight: o.inFlight, acks: o.acks });
   return producerFigures(r, run.dataset.messages.length);
 }
 
@@ -371,7 +391,7 @@ function mainThreadProfile(dir: string, pid: number) {
 // Phase 3: ClickHouse's Kafka table engine, in chDB in a child process (its own RSS, its own CPU)
 
 type EngineSettings = { maxBlockSize: number; flushIntervalMs: number; numConsumers: number; skipBrokenMessages: number };
-type EngineJob = { dataDir: string; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
+type EngineJob = { dataDir: string; chdbArgs: string[]; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
 type EngineReply = { id: number; rows?: PerFeed<number>; error?: string };
 
 const engineDatabase = 'bench';
@@ -392,7 +412,8 @@ async function benchKafkaEngine(run: Run, brokers: string, qrmSettings: { batchM
     numConsumers: run.opts.kafkaConsumers,
     skipBrokenMessages: 1_000,
   };
-  const job: EngineJob = { dataDir, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
+  // The same engine options as qrm's embedded chDB (QRM_CHDB_ARGS), so only the ingest path differs.
+  const job: EngineJob = { dataDir, chdbArgs: loadConfig({ ...process.env, QRM_KAFKA_DEV_FILE: join(dataDir, 'none.env') }).clickhouse.chdbArgs, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
   await produceWarmup(run.kafka, topics, run.dataset);
   const child = fork(fileURLToPath(import.meta.url), [], {
     cwd: root,
@@ -463,7 +484,7 @@ async function kafkaEngineWorker(): Promise<void> {
   const handle = async (m: { id: number; type: string }) => {
     try {
       if (m.type === 'ready') {
-        ch = await connectClickHouse({ mode: 'embedded', url: undefined, user: 'default', password: '', database: engineDatabase, cluster: undefined, dataDir: job.dataDir });
+        ch = await connectClickHouse({ mode: 'embedded', url: undefined, user: 'default', password: '', database: engineDatabase, cluster: undefined, dataDir: job.dataDir, chdbArgs: job.chdbArgs });
         await migrate(ch, createLogger('warn'));
         for (const statement of kafkaEngineDdl(job)) await ch.client.command({ query: statement });
         reply({ id: m.id });
@@ -591,7 +612,8 @@ type Result = {
 // What the mock cluster does differently from a Kafka broker, each of which shapes the figures.
 const mockCaveats = [
   'The mock keeps 5 MiB per partition and drops older message sets, so the producer waits whenever produced minus stored nears 60 % of that ("throttledSeconds"); a consumer that catches up does not get a backlog to chew through.',
-  'The mock answers a fetch with at most one message set per partition (rdkafka_mock_handlers.c, "FIXME: Multiple messageSets ?"), so a consumer gets at most chunk / 4 messages per partition per fetch; a broker returns up to the fetch size (qrm asks 2 MiB per partition).',
+  'The mock answers a fetch with at most one message set per partition (rdkafka_mock_handlers.c, "FIXME: Multiple messageSets ?"), so a consumer gets at most one producer batch per partition per fetch (kcat: librdkafka\'s batch.size, 1 MB, about 2,300 hotline messages; kafkajs: chunk / 4); a broker returns up to the fetch size (qrm asks 2 MiB per partition).',
+  'Every topic has 4 partitions, the mock\'s default for auto-created topics: librdkafka 2.0.2\'s mock has no CreateTopics (kafkajs gets "does not support the requested API version"), so neither a larger retention window (5 MiB per partition) nor more consumer parallelism can be had by adding partitions. Both contenders read the same 4-partition topics.',
   'The mock holds an empty fetch for the full max wait even when data arrives meanwhile (qrm: kafkajs maxWaitTimeInMs, QRM_KAFKA_FETCH_MAX_WAIT_MS, default 100; the Kafka engine: librdkafka fetch.wait.max.ms 500).',
   'Producer, mock and consumer share this machine\'s cores: see cpuByThread, benchProcessCpuSeconds, mockCpuSeconds and otherLoadCpuSeconds.',
 ];
@@ -703,7 +725,7 @@ async function main(): Promise<void> {
     perFeed: dataset.count,
     bytes: sum(dataset.bytes),
     seed: opts.seed,
-    producerSettings: { library: 'kafkajs', chunkPerTopic: opts.chunk, inFlight: opts.inFlight, acks: opts.acks },
+    producerSettings: { library: opts.producer, chunkPerTopic: opts.chunk, inFlight: opts.inFlight, acks: opts.acks },
     qrm: { msgsPerSec: null, skipped: true },
     clickhouseKafkaEngine: { msgsPerSec: null, skipped: true },
   };
@@ -715,7 +737,7 @@ async function main(): Promise<void> {
     result.brokers = brokers.mock ? 'librdkafka mock cluster (kcat), 3 brokers' : brokers.brokers;
     if (brokers.mock) result.caveats = mockCaveats;
     const kafka = new Kafka({ clientId: 'qrm-bench', brokers: brokers.brokers.split(','), logLevel: logLevel.ERROR });
-    const run: Run = { kafka, dataset, opts, cleanups, mockPid: brokers.mockPid };
+    const run: Run = { kafka, brokers: brokers.brokers, dataset, opts, cleanups, mockPid: brokers.mockPid };
 
     process.stderr.write('producer alone...\n');
     result.producerAlone = await producerAlone(run).catch((err: Error) => ({ error: err.message }));

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -134,18 +135,29 @@ export async function partitionCounts(kafka: Kafka, topics: PerFeed<string>): Pr
 // ---------------------------------------------------------------------------------------------------
 // Producing
 
+export type ProducerLibrary = 'kcat' | 'kafkajs';
+
 export type ProduceOptions = {
   kafka: Kafka;
+  /** Bootstrap servers, for kcat. */
+  brokers: string;
+  /**
+   * kcat (librdkafka, C, one process per topic fed through a pipe) by default: it spends a few
+   * CPU microseconds per message where kafkajs in this process spends about 20, CPU that the
+   * contenders share on a small machine. kafkajs stays for comparison with earlier figures.
+   */
+  library: ProducerLibrary;
   topics: PerFeed<string>;
   messages: Dataset['messages'];
   /**
-   * Messages per topic in one sendBatch. Each feed has its own upstream system, so batches are per
-   * topic, as real producers build them (per partition). The mock serves one message set per
-   * partition per fetch (rdkafka_mock_handlers.c: "FIXME: Multiple messageSets ?"), so on the mock
-   * this is also what a consumer gets per fetch: chunk / partitions messages per partition.
+   * Messages per topic handed over at once: one sendBatch for kafkajs, one write to kcat's stdin
+   * (librdkafka then batches by its own batch.size and linger.ms). Each feed has its own upstream
+   * system, so batches are per topic, as real producers build them (per partition). The mock serves
+   * one message set per partition per fetch (rdkafka_mock_handlers.c: "FIXME: Multiple
+   * messageSets ?"), so on the mock a message set's size is also what a consumer gets per fetch.
    */
   chunk: number;
-  /** sendBatch calls awaiting their acks at once. */
+  /** kafkajs: sendBatch calls awaiting their acks at once. */
   inFlight: number;
   acks: -1 | 1;
   /** Flow control: rows the consumer side has stored so far (kept fresh by the caller's poll loop). */
@@ -157,13 +169,13 @@ export type ProduceOptions = {
 
 export type ProduceResult = { startedAt: number; endedAt: number; seconds: number; throttledSeconds: number };
 
+/** Hands a feed's messages to a producer; `close` resolves once everything is acknowledged. */
+type Sender = { send(feed: Feed, messages: Message[]): Promise<void>; close(): Promise<void>; abort(): void };
+
 export async function produceAll(o: ProduceOptions): Promise<ProduceResult> {
-  const producer = o.kafka.producer({ allowAutoTopicCreation: true });
-  await producer.connect();
+  const sender = o.library === 'kcat' ? kcatSender(o) : await kafkajsSender(o);
   const produced = perFeed(() => 0);
   const pending = perFeed((): Message[] => []);
-  const inFlight = new Set<Promise<unknown>>();
-  let failure: unknown;
   let throttled = 0;
 
   // A chunk larger than the window still goes once nothing is outstanding, rather than never.
@@ -177,7 +189,7 @@ export async function produceAll(o: ProduceOptions): Promise<ProduceResult> {
     pending[feed] = [];
     if (!fits(feed, messages.length)) {
       const waitFrom = performance.now();
-      while (!fits(feed, messages.length) && !failure) {
+      while (!fits(feed, messages.length)) {
         if (o.signal?.aborted) throw o.signal.reason;
         await sleep(5);
       }
@@ -185,28 +197,106 @@ export async function produceAll(o: ProduceOptions): Promise<ProduceResult> {
     }
     if (o.signal?.aborted) throw o.signal.reason;
     produced[feed] += messages.length;
-    const p = producer.sendBatch({ acks: o.acks, topicMessages: [{ topic: o.topics[feed], messages }] }).catch((err: unknown) => void (failure ??= err));
-    inFlight.add(p);
-    void p.finally(() => inFlight.delete(p));
-    if (inFlight.size >= o.inFlight) await Promise.race(inFlight);
+    await sender.send(feed, messages);
   };
 
   const startedAt = performance.now();
+  let closed = false;
   try {
     for (const m of o.messages) {
-      if (failure) break;
       pending[m.feed].push(m.message);
       if (pending[m.feed].length >= o.chunk) await send(m.feed);
     }
-    for (const f of FEEDS) if (pending[f].length && !failure) await send(f);
-    await Promise.all(inFlight);
-    if (failure) throw failure;
+    for (const f of FEEDS) if (pending[f].length) await send(f);
+    closed = true;
+    await sender.close();
   } finally {
-    await producer.disconnect();
+    if (!closed) sender.abort();
   }
   const endedAt = performance.now();
   return { startedAt, endedAt, seconds: (endedAt - startedAt) / 1000, throttledSeconds: throttled / 1000 };
 }
+
+async function kafkajsSender(o: ProduceOptions): Promise<Sender> {
+  const producer = o.kafka.producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  const inFlight = new Set<Promise<unknown>>();
+  let failure: unknown;
+  return {
+    async send(feed, messages) {
+      if (failure) throw failure;
+      const p = producer.sendBatch({ acks: o.acks, topicMessages: [{ topic: o.topics[feed], messages }] }).catch((err: unknown) => void (failure ??= err));
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      if (inFlight.size >= o.inFlight) await Promise.race(inFlight);
+    },
+    async close() {
+      try {
+        await Promise.all(inFlight);
+        if (failure) throw failure;
+      } finally {
+        await producer.disconnect();
+      }
+    },
+    abort() {
+      void producer.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+
+/**
+ * One `kcat -P` per topic, fed `key<TAB>value<NEWLINE>` lines on stdin. A message counts as produced
+ * once written to the pipe; kcat exits 0 after every message is acknowledged (it flushes on end of
+ * input), so `close` is the producer's finish line. Keys and values of the data set hold neither
+ * delimiter (ids and JSON.stringify output), checked as the lines are built.
+ */
+function kcatSender(o: ProduceOptions): Sender {
+  const procs = perFeed((f) => {
+    const child = spawn(
+      'kcat',
+      ['-P', '-q', '-b', o.brokers, '-t', o.topics[f], '-K', '\\t', '-X', `acks=${o.acks === -1 ? 'all' : '1'}`, '-X', 'linger.ms=5'],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr = (stderr + d).slice(-2000)));
+    const exited = new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) =>
+        code === 0 ? resolve() : reject(new Error(`kcat producing to ${o.topics[f]} exited with ${code ?? signal}: ${stderr.trim()}`)),
+      );
+    });
+    // A failed kcat must fail the run even before close() is reached.
+    exited.catch(() => undefined);
+    return { child, exited };
+  });
+  return {
+    async send(feed, messages) {
+      const parts: Buffer[] = [];
+      for (const m of messages) {
+        const key = m.key === null || m.key === undefined ? Buffer.alloc(0) : Buffer.from(m.key);
+        const value = m.value as Buffer;
+        if (key.includes(TAB) || key.includes(NEWLINE) || value.includes(NEWLINE)) throw new Error('kcat: a key or value holds a delimiter (tab or newline)');
+        parts.push(key, TAB_BUFFER, value, NEWLINE_BUFFER);
+      }
+      const { child, exited } = procs[feed];
+      if (child.exitCode !== null) await exited;
+      if (!child.stdin!.write(Buffer.concat(parts))) await Promise.race([once(child.stdin!, 'drain'), exited]);
+    },
+    async close() {
+      for (const f of FEEDS) procs[f].child.stdin!.end();
+      await Promise.all(FEEDS.map((f) => procs[f].exited));
+    },
+    abort() {
+      for (const f of FEEDS) procs[f].child.kill('SIGKILL');
+    },
+  };
+}
+
+const TAB_BUFFER = Buffer.from([TAB]);
+const NEWLINE_BUFFER = Buffer.from([NEWLINE]);
 
 /** Produces one message per feed and waits for the acks: creates the topics on auto-creating brokers. */
 export async function produceWarmup(kafka: Kafka, topics: PerFeed<string>, dataset: Dataset): Promise<void> {
@@ -259,12 +349,16 @@ export async function waitForRows(o: WatchOptions): Promise<{ endedAt: number; r
 
 const MB = 1_048_576;
 
-/** Resident set now and its high-water mark (VmHWM: the kernel's own peak, covers the whole life). */
-export function memoryOf(pid: number): { rssMB: number; peakRssMB: number } | undefined {
+/**
+ * Resident set now and its high-water mark (VmHWM: the kernel's own peak, covers the whole life).
+ * The resident set splits into anonymous memory (heaps, stacks: what the process allocated) and
+ * file pages (mapped libraries: chDB's libchdb.so alone is most of a process's file pages).
+ */
+export function memoryOf(pid: number): { rssMB: number; peakRssMB: number; anonMB: number; fileMB: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssMB: (kb('VmRSS') * 1024) / MB, peakRssMB: (kb('VmHWM') * 1024) / MB };
+    return { rssMB: (kb('VmRSS') * 1024) / MB, peakRssMB: (kb('VmHWM') * 1024) / MB, anonMB: (kb('RssAnon') * 1024) / MB, fileMB: (kb('RssFile') * 1024) / MB };
   } catch {
     return undefined;
   }
@@ -280,6 +374,21 @@ export function cpuSecondsOf(pid: number, statFile = `/proc/${pid}/stat`): numbe
     // The command name may contain spaces and parentheses: fields are counted after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds of a process's children that have ended and been waited for (cutime + cstime): the
+ * benchmark's kcat producers, which exit when their input is produced.
+ */
+export function childrenCpuSecondsOf(pid: number): number | undefined {
+  try {
+    clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / clockTicks;
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { connectClickHouse, type ClickHouse } from '../../../services/clients/clickhouse.ts';
+import { CHDB_ARGS, splitChdbArgs } from '../../../services/config/clickhouse.ts';
 import { migrate } from '../../../services/sinks/clickhouse/migrate.ts';
 
 // A migrated chDB database in a fresh directory. Same as openClickHouse(testConfig({})) from
@@ -17,6 +18,7 @@ export async function openTestDatabase(): Promise<ClickHouse> {
     database: 'qrm',
     cluster: undefined,
     dataDir: mkdtempSync(join(tmpdir(), 'qrm-inspection-')),
+    chdbArgs: splitChdbArgs(CHDB_ARGS),
   });
   await migrate(ch, pino({ level: 'silent' }));
   return ch;
