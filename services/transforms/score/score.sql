@@ -181,10 +181,14 @@ stats AS (
         -- deviation (at least 3), not the mean and spread of the reference values: an earlier
         -- outbreak among them would inflate both so much that it no longer stood out, and would go on
         -- masking the next one. Media negativity is no count; its first estimate stays the mean.
-        if(source = 'complaints', arrayReduce('quantileExactInclusive(0.5)', ys), arrayAvg(ys)) AS m0,
+        -- (Medians by sorting: arrayReduce with an aggregate function per row costs a second a pass.)
+        length(ys) AS n_ref,
+        arraySort(ys) AS ys_sorted,
+        if(source = 'complaints', (ys_sorted[intDiv(n_ref + 1, 2)] + ys_sorted[intDiv(n_ref + 2, 2)]) / 2, arrayAvg(ys)) AS m0,
+        arraySort(arrayMap(y -> abs(y - m0), ys)) AS dev_sorted,
         if(source = 'complaints',
-            greatest(3, pow(1.4826 * arrayReduce('quantileExactInclusive(0.5)', arrayMap(y -> abs(y - m0), ys)), 2) / greatest(m0, floor_mu)),
-            greatest(1, arrayAvg(arrayMap(y -> pow(y - m0, 2), ys)) * length(ys) / greatest(length(ys) - 1, 1) / greatest(m0, floor_mu))) AS phi0,
+            greatest(3, pow(1.4826 * (dev_sorted[intDiv(n_ref + 1, 2)] + dev_sorted[intDiv(n_ref + 2, 2)]) / 2, 2) / greatest(m0, floor_mu)),
+            greatest(1, arrayAvg(arrayMap(y -> pow(y - m0, 2), ys)) * n_ref / greatest(n_ref - 1, 1) / greatest(m0, floor_mu))) AS phi0,
         sqrt(phi0 * greatest(m0, floor_mu)) AS sd0,
         arrayMap(y -> if(y - m0 > 2.58 * sd0, pow(2.58 * sd0 / (y - m0), 2), 1), ys) AS ws,
         arraySum(arrayMap((y, wt) -> y * wt, ys, ws)) / arraySum(ws) AS mu_ref,
