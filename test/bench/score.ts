@@ -9,6 +9,7 @@ import { products } from '../../services/domain/catalog.ts';
 import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../services/domain/credit-code.ts';
 import { counties } from '../../services/domain/regions.ts';
 import { migrate } from '../../services/sinks/clickhouse/migrate.ts';
+import { render } from '../../services/sinks/clickhouse/sql.ts';
 import { createLogger } from '../../services/telemetry/logger.ts';
 import { chTime } from '../../services/transforms/normalize/rows.ts';
 import { historyDaysAt, historyParams, sealHistory } from '../../services/transforms/score/history.ts';
@@ -668,7 +669,7 @@ export function splitScoreSql(sql: string): { prefix: string; ctes: { name: stri
 
 async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
   const { prefix, ctes } = splitScoreSql(readFileSync(scoreSqlFile, 'utf8'));
-  const rendered = prefix.replaceAll('{{db}}', db);
+  const rendered = render(prefix, db);
   const params = { t: chTime(T_END.getTime()), ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)) };
   const time = async (select: string) => {
     const times: number[] = [];

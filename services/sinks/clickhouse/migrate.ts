@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { QrmError } from '../../errors.ts';
 import { loadReferenceData } from './reference-data.ts';
+import { render } from './sql.ts';
 
 // Versioned migrations from schemas/clickhouse/NNNN_name.sql, applied in order and recorded in
 // schema_migrations. Every statement is written to be safe to re-run (IF NOT EXISTS), so a migration
@@ -41,10 +42,6 @@ export function splitStatements(sql: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** The database name comes from validated configuration (a plain identifier), never from input. */
-export function render(statement: string, database: string): string {
-  return statement.replaceAll('{{db}}', database);
-}
 
 // --- The cluster variant -----------------------------------------------------------------------
 //

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { QrmError, describe } from '../../errors.ts';
 import { classifyClickHouseError } from '../../sinks/clickhouse/insert.ts';
+import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 import type { EnterpriseRow, FailedItemRow, InspectionData, InspectionSource } from './types.ts';
 
@@ -10,7 +10,7 @@ import type { EnterpriseRow, FailedItemRow, InspectionData, InspectionSource } f
 // the cell's spot checks (failed-items.sql). Two small queries on the primary-key prefix
 // (product_code), run only for the few events that ask for an inspection.
 
-const sql = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+const sql = (name: string) => sqlFile(import.meta.url, name);
 const enterprisesSql = sql('enterprises.sql');
 const failedItemsSql = sql('failed-items.sql');
 
@@ -47,8 +47,7 @@ export async function inspectionData(ch: ClickHouse, event: Pick<InspectionSourc
 async function run<T>(ch: ClickHouse, text: string, params: Record<string, unknown>, what: string): Promise<T[]> {
   const doing = `querying inspection ${what} for ${String(params.product)} in ${String(params.region_prefix)}`;
   try {
-    // {{db}} is the configured database name, validated at start-up; everything else is a query parameter.
-    const rs = await ch.client.query({ query: text.replaceAll('{{db}}', ch.database), query_params: params, format: 'JSONEachRow' });
+    const rs = await ch.client.query({ query: render(text, ch.database), query_params: params, format: 'JSONEachRow' });
     return (await rs.json()) as T[];
   } catch (err) {
     const classified = classifyClickHouseError(err, doing);

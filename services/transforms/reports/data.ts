@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { QrmError } from '../../errors.ts';
 import { classifyClickHouseError } from '../../sinks/clickhouse/insert.ts';
+import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 import { levels, type Level } from '../score/levels.ts';
 import type { RegionLevel } from '../score/pass.ts';
@@ -29,7 +29,7 @@ import type {
 /** The regional campaign's spot-check pass-rate target (domain brief: at least 85 %). */
 export const passRateTarget = 0.85;
 
-const sql = (name: string) => readFileSync(new URL(`./${name}.sql`, import.meta.url), 'utf8');
+const sql = (name: string) => sqlFile(import.meta.url, `${name}.sql`);
 const queries = {
   events: sql('warning-events'),
   open: sql('open-warnings'),
@@ -233,8 +233,7 @@ function regionPath(r: { level: string; name: string; prefecture_name: string; p
 
 async function query<T>(ch: ClickHouse, name: string, text: string, params: Record<string, unknown>): Promise<T[]> {
   try {
-    // The database name comes from validated configuration; everything else is a query parameter.
-    const rs = await ch.client.query({ query: text.replaceAll('{{db}}', ch.database), query_params: params, format: 'JSONEachRow' });
+    const rs = await ch.client.query({ query: render(text, ch.database), query_params: params, format: 'JSONEachRow' });
     return (await rs.json()) as T[];
   } catch (err) {
     // Same retry rule as the sinks: a server that is down may come back, a statement it refuses won't.

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { TupleParam } from '@clickhouse/client';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
+import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 
 // History for the baselines, sealed. Merging the exact voice states of 462 days (complaints) and the
@@ -18,7 +18,7 @@ export const historyDays = 462;
 /** Days of media history a pass reads: fourteen weeks of 24-hour spans back from t's hour. */
 export const mediaHistoryDays = 98;
 
-const sql = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+const sql = (name: string) => sqlFile(import.meta.url, name);
 
 type Source = { staleDays: string; seal: string; sealedDays: string; params: Record<string, number>; batchDays: number };
 
@@ -59,7 +59,6 @@ export type HistoryDays = { sealed: { day: string; inserts: number }[]; stale: s
 
 export type History = { complaints: HistoryDays; media: HistoryDays };
 
-const render = (text: string, db: string) => text.replaceAll('{{db}}', db);
 
 async function daysAt(ch: ClickHouse, t: Date, source: Source): Promise<HistoryDays> {
   const rs = await ch.client.query({

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
+import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
 import { historyParams, sealHistory, type History } from './history.ts';
@@ -25,12 +25,9 @@ export type ScoredCell = {
   evidence: Evidence;
 };
 
-const sql = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+const sql = (name: string) => sqlFile(import.meta.url, name);
 const scoreSql = sql('score.sql');
 const samplesSql = sql('samples.sql');
-
-// The database name comes from validated configuration.
-const render = (text: string, db: string) => text.replaceAll('{{db}}', db);
 
 export async function scorePass(ch: ClickHouse, t: Date): Promise<ScoredCell[]> {
   return scoreWithHistory(ch, t, await sealHistory(ch, t));
