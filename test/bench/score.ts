@@ -736,6 +736,9 @@ async function runCase(ch: ClickHouse, shape: Shape, o: Options): Promise<CaseRe
   log(`${db}: ${shape.cells.toLocaleString('en-US')} cells x ${shape.days} days`);
   const generation = await generate(ch, shape, o);
   const upgrade = await upgradeSchema(ch, db);
+  // The seal's new parts are merged in the background within minutes of an upgrade; until then the
+  // pass's FINAL reads of the sealed tables merge them on the fly (docs/scoring.md, Performance).
+  upgrade.mergeWaitSeconds = round(await settle(ch, db, o.settleSeconds), 1)!;
   const tables = await tableStats(ch, db);
   const [active] = await rows<{ n: number }>(ch, `SELECT uniqExact(product_code, region_code) AS n FROM ${db}.complaints_hourly SETTINGS final = 0`);
   const { runs, peakRssMB } = await timePasses(ch, db, o.runs);
@@ -774,6 +777,8 @@ type Upgrade = {
   /** Complaint (Beijing) days and media (UTC) days sealed. */
   sealedDays: { complaints: number; media: number };
   sealPeakRssMB: number | undefined;
+  /** Waiting for background merges after the migrations and the seal, before the passes are timed. */
+  mergeWaitSeconds?: number;
 };
 
 /**

@@ -1,4 +1,3 @@
-import { TupleParam } from '@clickhouse/client';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
@@ -9,6 +8,15 @@ import { chTime } from '../normalize/rows.ts';
 // the day's `inserts` total, which grows with every row written into the day; a pass reads a day's
 // numbers only while that total is unchanged, and merges the day's states otherwise. Late data thus
 // counts at the next pass, re-sealed or not, and a pass stays a pure function of the stored data.
+//
+// Sealing is not exclusive: two passes may seal the same day at once (a second score replica, a
+// manual `qrm score --at`), and a process that dies half-way through a seal leaves rows that are never
+// marked, which the next pass seals again. Either way a day can hold its numbers twice at the same
+// total. Identical rows share their sort key and version, so score.sql reads the sealed tables with
+// FINAL and counts each once; its cost is small once ClickHouse has merged a month into one part,
+// which it does in the background. A sealed day is one whose current total has been marked, so
+// FINAL (which keeps each cell's row of the highest total) keeps exactly the rows sealed at that
+// total: no later total exists, totals only grow, and the marked seal stored every cell.
 // Complaint days are Beijing days (complaints_voices_daily, per cell and day); media days are UTC days
 // (media_negativity_hourly, per cell and hour, since its windows are 24-hour spans ending at t's hour).
 
@@ -54,8 +62,8 @@ function sealBatches(days: string[], size: number): string[][] {
   return batches;
 }
 
-/** The days of one source a pass at `t` reads: sealed ones with the total they were sealed at, and the rest. */
-export type HistoryDays = { sealed: { day: string; inserts: number }[]; stale: string[] };
+/** The days of one source a pass at `t` reads: sealed ones (their current total is marked) and the rest. */
+export type HistoryDays = { sealed: string[]; stale: string[] };
 
 export type History = { complaints: HistoryDays; media: HistoryDays };
 
@@ -66,9 +74,9 @@ async function daysAt(ch: ClickHouse, t: Date, source: Source): Promise<HistoryD
     query_params: { t: chTime(t.getTime()), ...source.params },
     format: 'JSONEachRow',
   });
-  const rows = (await rs.json()) as { day: string; inserts: number; sealed: number | boolean }[];
+  const rows = (await rs.json()) as { day: string; sealed: number | boolean }[];
   return {
-    sealed: rows.filter((r) => r.sealed).map((r) => ({ day: r.day, inserts: Number(r.inserts) })),
+    sealed: rows.filter((r) => r.sealed).map((r) => r.day),
     stale: rows.filter((r) => !r.sealed).map((r) => r.day),
   };
 }
@@ -80,8 +88,10 @@ export async function historyDaysAt(ch: ClickHouse, t: Date): Promise<History> {
 /**
  * Seals every history day of a pass at `t` whose data changed since it was last sealed (at first,
  * all of them; afterwards, typically the last day or two), and returns the days as the pass should
- * read them. Passes never run concurrently (the score service skips an overrunning slot), so a day's
- * rows are complete before the sealed-days statement marks it.
+ * read them. A seal marks a day only after storing its rows. It marks the day's highest stored total,
+ * so while another pass is still storing a newer total of the same day (late data arriving between
+ * two concurrent seals), a pass may read that day's older rows for some cells: the late data then
+ * counts one pass later, as late data does anyway; nothing counts twice.
  */
 export async function sealHistory(ch: ClickHouse, t: Date): Promise<History> {
   return { complaints: await sealSource(ch, t, sources.complaints), media: await sealSource(ch, t, sources.media) };
@@ -99,13 +109,12 @@ async function sealSource(ch: ClickHouse, t: Date, source: Source): Promise<Hist
 
 /** Query parameters for score.sql. */
 export function historyParams(h: History): Record<string, unknown> {
-  const sealed = (days: HistoryDays) => days.sealed.map((d) => new TupleParam([d.day, d.inserts]));
   return {
     ...sources.complaints.params,
     ...sources.media.params,
-    sealed: sealed(h.complaints),
+    sealed: h.complaints.sealed,
     stale: h.complaints.stale,
-    media_sealed: sealed(h.media),
+    media_sealed: h.media.sealed,
     media_stale: h.media.stale,
   };
 }

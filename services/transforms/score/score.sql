@@ -61,8 +61,8 @@ c_series AS (
         max(k) AS oldest_k
     FROM (
         SELECT cell_key AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(voices) AS v
-        FROM {{db}}.complaints_voices_daily
-        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND in_reference AND (day, inserts) IN {sealed:Array(Tuple(Date, UInt64))}
+        FROM {{db}}.complaints_voices_daily FINAL
+        WHERE day < b_day AND day >= b_day - {history_days:UInt16} AND in_reference AND day IN {sealed:Array(Date)}
         UNION ALL
         SELECT cityHash64(product_code, cell) AS key, dateDiff('day', day, b_day) - 1 AS k, toFloat64(uniqExactMerge(voices)) AS v
         FROM {{db}}.complaints_daily
@@ -80,8 +80,8 @@ c_series AS (
 -- published in one hour, so an hour's distinct items summed over a span's hours are its distinct items.
 m_hours AS (
     SELECT cell_key AS key, product_code, cell, hour, negativity, exposure_reach
-    FROM {{db}}.media_negativity_hourly
-    WHERE hour < t_h AND hour >= t_h - INTERVAL {media_history_days:UInt16} DAY AND (day, inserts) IN {media_sealed:Array(Tuple(Date, UInt64))}
+    FROM {{db}}.media_negativity_hourly FINAL
+    WHERE hour < t_h AND hour >= t_h - INTERVAL {media_history_days:UInt16} DAY AND day IN {media_sealed:Array(Date)}
     UNION ALL
     SELECT cityHash64(product_code, cell) AS key, any(product_code), any(cell), hour,
         arraySum(x -> x.2, groupUniqArrayMerge(items)), arrayMax(x -> x.3, groupUniqArrayMerge(items))

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ClickHouse } from '../../../services/clients/clickhouse.ts';
 import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
+import { render, sqlFile } from '../../../services/sinks/clickhouse/sql.ts';
 import { historyDaysAt, sealHistory } from '../../../services/transforms/score/history.ts';
 import { scorePass, scoreWithHistory, type ScoredCell } from '../../../services/transforms/score/pass.ts';
 import { openClickHouse, tempDir, testConfig } from '../../support/app.ts';
@@ -15,6 +16,10 @@ const at = new Date(T);
 let ch: ClickHouse;
 
 const cell = (cells: ScoredCell[]) => cells.find((c) => c.productCode === 'waterproof_membrane' && c.regionCode === '130184' && c.regionLevel === 'county');
+// The statements a seal runs, to store a day's numbers without marking it (a pass that died, or one
+// that has not marked yet while another seals the same day).
+const scoreDir = new URL('../../../services/transforms/score/', import.meta.url).href;
+const storeDay = (day: string) => ch.client.command({ query: render(sqlFile(scoreDir, 'complaints-seal.sql'), ch.database), query_params: { days: [day] } });
 const expected = (c: ScoredCell | undefined) => c?.evidence.signals.find((s) => s.source === 'complaints')?.expected.weightedVoices;
 
 beforeAll(async () => {
@@ -56,5 +61,34 @@ describe('sealed complaint history', () => {
     await insertRows(ch, 'complaints', Array.from({ length: 8 }, (_, i) => complaint(`late-${i}`, T - hours(24 * 14) - hours(12) + i * 60_000)));
     expect((await historyDaysAt(ch, at)).complaints.stale).toEqual(['2026-09-16']);
     expect(await scorePass(ch, at)).toEqual(before);
+  });
+
+  // Late data makes a day stale; the numbers it should give come from merging the day's states.
+  // Merges are stopped so that duplicate rows stay as they are until the pass reads them; ClickHouse
+  // would otherwise drop them at a time of its choosing.
+  async function lateDay(id: string): Promise<ScoredCell | undefined> {
+    await ch.client.command({ query: `SYSTEM STOP MERGES ${ch.database}.complaints_voices_daily` });
+    onTestFinished(async () => void (await ch.client.command({ query: `SYSTEM START MERGES ${ch.database}.complaints_voices_daily` })));
+    await insertRows(ch, 'complaints', Array.from({ length: 5 }, (_, i) => complaint(`${id}-${i}`, T - hours(24 * 21) - hours(12) + i * 60_000)));
+    const stale = await historyDaysAt(ch, at);
+    expect(stale.complaints.stale).toEqual(['2026-09-09']);
+    return cell(await scoreWithHistory(ch, at, stale));
+  }
+
+  it('counts a day once when two passes seal it at the same time', async () => {
+    const merged = await lateDay('twice');
+    // The other pass stores the same numbers at the same total; then this one seals and marks.
+    await storeDay('2026-09-09');
+    const sealed = cell(await scorePass(ch, at));
+    expect((await historyDaysAt(ch, at)).complaints.stale).toEqual([]);
+    expect(sealed).toEqual(merged);
+  });
+
+  it('counts a day once when a pass died after storing its numbers but before marking them', async () => {
+    const merged = await lateDay('died');
+    await storeDay('2026-09-09');
+    expect((await historyDaysAt(ch, at)).complaints.stale).toEqual(['2026-09-09']);
+    expect(cell(await scorePass(ch, at))).toEqual(merged);
+    expect(cell(await scorePass(ch, at))).toEqual(merged);
   });
 });

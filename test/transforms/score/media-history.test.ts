@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ClickHouse } from '../../../services/clients/clickhouse.ts';
 import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
+import { render, sqlFile } from '../../../services/sinks/clickhouse/sql.ts';
 import { historyDaysAt, sealHistory } from '../../../services/transforms/score/history.ts';
 import { scorePass, scoreWithHistory, type ScoredCell } from '../../../services/transforms/score/pass.ts';
 import { openClickHouse, tempDir, testConfig } from '../../support/app.ts';
@@ -45,7 +46,7 @@ describe('sealed media history', () => {
 
   it('gives the same answer from sealed numbers as from the item sets', async () => {
     const sealed = await historyDaysAt(ch, at);
-    const merged = { ...sealed, media: { sealed: [], stale: sealed.media.sealed.map((d) => d.day) } };
+    const merged = { ...sealed, media: { sealed: [], stale: sealed.media.sealed } };
     expect(await scoreWithHistory(ch, at, merged)).toEqual(await scoreWithHistory(ch, at, sealed));
   });
 
@@ -82,5 +83,19 @@ describe('sealed media history', () => {
     await scorePass(ch, new Date(T + hours(48)));
     expect((await historyDaysAt(ch, new Date(T + hours(48)))).media.stale).toEqual([]);
     expect(await scorePass(ch, at)).toEqual(before);
+  });
+
+  it('counts a day once when another pass stored its numbers too (two passes sealing at once, or one that died before marking)', async () => {
+    // Merges stopped, so the duplicate rows stay until the pass reads them.
+    await ch.client.command({ query: `SYSTEM STOP MERGES ${ch.database}.media_negativity_hourly` });
+    onTestFinished(async () => void (await ch.client.command({ query: `SYSTEM START MERGES ${ch.database}.media_negativity_hourly` })));
+    await insertRows(ch, 'media_items', [mediaItem('twice-1', T - hours(24 * 12), { ...toy, regions: ['440515'], sentiment: -0.8, reach: 50_000 })]);
+    const stale = await historyDaysAt(ch, at);
+    expect(stale.media.stale).toEqual(['2026-09-18']);
+    const merged = await scoreWithHistory(ch, at, stale);
+    const seal = sqlFile(new URL('../../../services/transforms/score/', import.meta.url).href, 'media-seal.sql');
+    await ch.client.command({ query: render(seal, ch.database), query_params: { days: ['2026-09-18'] } });
+    expect(await scorePass(ch, at)).toEqual(merged);
+    expect((await historyDaysAt(ch, at)).media.stale).toEqual([]);
   });
 });
