@@ -38,7 +38,7 @@ describe('generated files', () => {
 // Tables whose engine replaces or aggregates rows: without FINAL (or an explicit -Merge), a row
 // delivered twice and not merged yet counts twice.
 const replacing = ['complaints', 'media_items', 'spot_checks', 'dead_letters', 'products', 'regions', 'risk_scores', 'warnings', 'notifications', 'silences', 'warning_feedback', 'region_centroids'];
-const aggregating = ['complaints_hourly', 'complaints_enterprise_daily', 'spot_checks_daily', 'spot_check_failures_enterprise', 'media_hourly'];
+const aggregating = ['complaints_hourly', 'complaints_enterprise_daily', 'spot_checks_daily', 'spot_check_failures_enterprise', 'media_hourly_counted'];
 const plain = ['notification_attempts'];
 
 const targets = built.flatMap((b) => panelsOf(b.json).flatMap((panel) => (panel.targets ?? []).map((target) => ({ file: b.file, panel, target }))));

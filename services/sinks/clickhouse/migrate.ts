@@ -85,6 +85,7 @@ export const shardingKeys: Readonly<Record<string, string>> = {
   media_seals: 'cityHash64(day)',
   spot_checks_daily: 'cityHash64(product_code, region_code)',
   spot_check_failures_enterprise: 'cityHash64(product_code, region_code)',
+  // Dropped by migration 0009, but a fresh cluster still creates it in 0002 first.
   media_hourly: 'cityHash64(product_code, region_code)',
   risk_scores: 'cityHash64(product_code, region_code)',
   warnings: 'cityHash64(warning_id)',
@@ -124,6 +125,16 @@ export function renderForCluster(statement: string, db: string, cluster: string)
   // shard as an insert by qrm would.
   if (new RegExp(`^INSERT INTO ${name}\\s`).test(sql)) return [sql];
 
+  // A sharded table is a Distributed table over _local ones: both go. A view (materialized or plain)
+  // and a table every node holds whole have one name on every node.
+  const drop = new RegExp(`^DROP (TABLE|VIEW) IF EXISTS ${name}$`).exec(sql);
+  if (drop) {
+    const kind = drop[1]!;
+    const dropped = drop[2]!;
+    const names = kind === 'TABLE' && !everyNodeTables.has(dropped) ? [dropped, local(dropped)] : [dropped];
+    return names.map((n) => `DROP ${kind} IF EXISTS ${db}.${n} ${on}`);
+  }
+
   const plainView = new RegExp(`^CREATE VIEW (IF NOT EXISTS )?${name}\\s`).exec(sql);
   if (plainView) {
     // A plain view is a stored query: on each node it reads the Distributed tables, i.e. everything.
@@ -153,7 +164,7 @@ export function renderForCluster(statement: string, db: string, cluster: string)
     ];
   }
 
-  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW, MATERIALIZED VIEW ... TO and INSERT INTO are supported): ${sql.slice(0, 80)}…`);
+  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW, MATERIALIZED VIEW ... TO, INSERT INTO and DROP TABLE|VIEW IF EXISTS are supported): ${sql.slice(0, 80)}…`);
 }
 
 const local = (table: string) => (everyNodeTables.has(table) ? table : `${table}_local`);

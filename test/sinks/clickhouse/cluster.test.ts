@@ -32,12 +32,16 @@ const cluster = 'qrm_test';
 const statements = renderAll(db, cluster);
 const plain = renderAll(db);
 
-const tablesOf = (list: string[]) =>
-  list.flatMap((s) => {
+// The tables a schema ends up with: created, and not dropped by a later migration.
+const tablesOf = (list: string[]) => {
+  const dropped = new Set(list.flatMap((s) => /^DROP TABLE IF EXISTS qrm\.(\w+)$/.exec(s)?.[1] ?? []));
+  return list.flatMap((s) => {
     const m = /^CREATE TABLE IF NOT EXISTS qrm\.(\w+)\s*\(/.exec(s);
-    return m ? [m[1]!] : [];
+    return m && !dropped.has(m[1]!) ? [m[1]!] : [];
   });
+};
 const plainTables = tablesOf(plain);
+const createdTables = plain.flatMap((s) => /^CREATE TABLE IF NOT EXISTS qrm\.(\w+)\s*\(/.exec(s)?.[1] ?? []);
 const everyNode = ['schema_migrations', 'products', 'regions', 'region_centroids'];
 const sharded = plainTables.filter((t) => !everyNode.includes(t));
 const find = (prefix: string) => {
@@ -55,7 +59,7 @@ describe('renderForCluster', () => {
   });
 
   it('runs every DDL statement ON CLUSTER, and backfills once through the Distributed tables', () => {
-    for (const s of statements.filter((s) => !s.startsWith('INSERT'))) expect(s).toMatch(/^CREATE (DATABASE|TABLE|MATERIALIZED VIEW|VIEW) IF NOT EXISTS qrm(\.\w+)? ON CLUSTER qrm_test\b/);
+    for (const s of statements.filter((s) => !s.startsWith('INSERT'))) expect(s).toMatch(/^(CREATE (DATABASE|TABLE|MATERIALIZED VIEW|VIEW) IF NOT EXISTS|DROP (TABLE|VIEW) IF EXISTS) qrm(\.\w+)? ON CLUSTER qrm_test\b/);
     const backfills = statements.filter((s) => s.startsWith('INSERT'));
     expect(backfills.length).toBeGreaterThan(0);
     // Into and from the Distributed names: rows reach their shard as qrm's own inserts would.
@@ -114,7 +118,7 @@ describe('renderForCluster', () => {
     for (const v of views) {
       const [, name, target] = /^CREATE MATERIALIZED VIEW IF NOT EXISTS qrm\.(\w+) ON CLUSTER qrm_test TO qrm\.(\w+) AS /.exec(v)!;
       expect(target, name).toMatch(/_local$/);
-      expect(sharded).toContain(target!.replace(/_local$/, ''));
+      expect(createdTables).toContain(target!.replace(/_local$/, ''));
       const sources = [...v.matchAll(/\bFROM qrm\.(\w+)/g)].map((m) => m[1]!);
       expect(sources.length, name).toBeGreaterThan(0);
       for (const s of sources) expect(s, name).toMatch(/_local$/);
@@ -122,7 +126,7 @@ describe('renderForCluster', () => {
       for (const ref of v.slice(v.indexOf(' AS ')).matchAll(/\bqrm\.(\w+)/g)) expect(ref[1], name).toMatch(/_local$/);
     }
     expect(find('CREATE MATERIALIZED VIEW IF NOT EXISTS qrm.complaints_hourly_mv ')).toMatch(/TO qrm\.complaints_hourly_local AS [\s\S]*FROM qrm\.complaints_local\b/);
-    expect(find('CREATE MATERIALIZED VIEW IF NOT EXISTS qrm.media_hourly_mv ')).toMatch(/TO qrm\.media_hourly_local AS [\s\S]*FROM qrm\.media_items_local\b/);
+    expect(find('CREATE MATERIALIZED VIEW IF NOT EXISTS qrm.media_hourly_counted_mv ')).toMatch(/TO qrm\.media_hourly_counted_local AS [\s\S]*FROM qrm\.media_items_local\b/);
   });
 
   it('renders exactly what migrate() runs on a single server when no cluster is set', () => {
@@ -143,6 +147,20 @@ describe('renderForCluster', () => {
     expect(renderForCluster('CREATE VIEW IF NOT EXISTS {{db}}.open_warnings AS SELECT * FROM {{db}}.warnings', 'qrm', 'c')).toEqual([
       'CREATE VIEW IF NOT EXISTS qrm.open_warnings ON CLUSTER c AS SELECT * FROM qrm.warnings',
     ]);
+  });
+
+  it('drops a sharded table with its _local tables, and a view or a whole-node table by its one name', () => {
+    expect(renderForCluster('DROP VIEW IF EXISTS {{db}}.media_hourly_mv', 'qrm', 'c')).toEqual(['DROP VIEW IF EXISTS qrm.media_hourly_mv ON CLUSTER c']);
+    expect(renderForCluster('DROP TABLE IF EXISTS {{db}}.media_hourly', 'qrm', 'c')).toEqual([
+      'DROP TABLE IF EXISTS qrm.media_hourly ON CLUSTER c',
+      'DROP TABLE IF EXISTS qrm.media_hourly_local ON CLUSTER c',
+    ]);
+    expect(renderForCluster('DROP TABLE IF EXISTS {{db}}.regions', 'qrm', 'c')).toEqual(['DROP TABLE IF EXISTS qrm.regions ON CLUSTER c']);
+    // Migration 0009: the view first, so no insert writes into a table being dropped.
+    const at = (s: string) => statements.indexOf(s);
+    expect(at('DROP VIEW IF EXISTS qrm.media_hourly_mv ON CLUSTER qrm_test')).toBeGreaterThan(at(find('CREATE MATERIALIZED VIEW IF NOT EXISTS qrm.media_hourly_mv ')));
+    expect(at('DROP TABLE IF EXISTS qrm.media_hourly ON CLUSTER qrm_test')).toBeGreaterThan(at('DROP VIEW IF EXISTS qrm.media_hourly_mv ON CLUSTER qrm_test'));
+    expect(sharded).not.toContain('media_hourly');
   });
 
   it('refuses what it cannot render rather than guessing', () => {
