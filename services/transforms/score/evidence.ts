@@ -4,7 +4,8 @@ import { thresholds } from './levels.ts';
 // share of the score, and sample record ids; plus the thresholds the level was read against. A risk
 // analyst can recompute the score from this object alone: score = 10 × (√(Σ z²) − 0.5), within 0–100.
 
-type Best = [windowDays: number, observed: number, expected: number, dispersion: number, z: number, zExpose: number, exposureReach: number];
+// The strongest window of a source: its z, and the z its own alarm threshold asks for (score.sql, stats).
+type Best = [windowDays: number, observed: number, expected: number, dispersion: number, z: number, zExpose: number, exposureReach: number, alarmZ: number];
 
 export type ScoreRow = {
   product_code: string;
@@ -59,8 +60,10 @@ export function buildEvidence(r: ScoreRow, samples: Record<string, string[]>): E
   const share = (z: number) => (z2 > 0 ? r2((r.score * z ** 2) / z2) : 0);
   const signals: Signal[] = [];
   if (r.complaint_z > 0) {
-    const [windowDays, observed, expected, dispersion] = r.complaint_best;
-    const findings = [`${windowDays}-day window: ${observed} weighted voices against ${expected} expected`];
+    const [windowDays, observed, expected, dispersion, windowZ, , , alarmZ] = r.complaint_best;
+    const findings = [
+      `${windowDays}-day window: ${observed} weighted voices against ${expected} expected (z ${windowZ}; this window's alarm threshold is z ${alarmZ}, so it counts as z ${windowZ} × 3.5 / ${alarmZ})`,
+    ];
     // The same rule as score.sql's concentration factor.
     const concentrated = r.top_enterprise_n >= 3 && r.top_enterprise_n >= 0.6 * r.c_callers7;
     if (concentrated) findings.push(`concentrated: ${r.top_enterprise_n} of ${r.c_callers7} callers this week name enterprise ${r.top_enterprise} (signal ×1.25)`);
@@ -68,8 +71,8 @@ export function buildEvidence(r: ScoreRow, samples: Record<string, string[]>): E
       source: 'complaints',
       z: r2(r.complaint_z),
       contribution: share(r.complaint_z),
-      observed: { windowDays, weightedVoices: observed, voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7, callers7d: r.c_callers7 },
-      expected: { weightedVoices: expected, dispersion },
+      observed: { windowDays, weightedVoices: observed, windowZ, voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7, callers7d: r.c_callers7 },
+      expected: { weightedVoices: expected, dispersion, windowAlarmZ: alarmZ },
       findings,
     });
   }

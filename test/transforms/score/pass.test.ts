@@ -75,6 +75,23 @@ describe('scoring pass', () => {
     expect(signal?.findings.join(' ')).toContain('91130184MA07L8XQ45');
   });
 
+  it("measures each complaint window against its own alarm threshold, as the evidence says", async () => {
+    const signals = (await scorePass(ch, at)).flatMap((c) =>
+      c.evidence.signals.filter((s) => s.source === 'complaints' && !s.findings.some((f) => f.startsWith('concentrated'))).map((s) => ({ level: c.regionLevel, s })),
+    );
+    const seen = new Set<string>();
+    for (const { level, s } of signals) {
+      const windowDays = Number(s.observed.windowDays);
+      const alarm = Number(s.expected.windowAlarmZ);
+      // Calibrated at county level (docs/scoring.md): 7 days 3.0, 1 day 3.5, 28 days 4.0; rollups 3.5.
+      expect(alarm, `${level} ${windowDays}`).toBe(level === 'county' ? { 1: 3.5, 7: 3, 28: 4 }[windowDays] : 3.5);
+      expect(s.z).toBeCloseTo((Number(s.observed.windowZ) * 3.5) / alarm, 1);
+      seen.add(`${level} ${windowDays}`);
+    }
+    expect(seen).toContain('county 7');
+    expect([...seen].some((k) => !k.startsWith('county'))).toBe(true);
+  });
+
   it('counts one caller as one voice: a flood from one phone does not warn', async () => {
     const c = find(await scorePass(ch, at), 'coating', '130637');
     expect(c?.level).toBeUndefined();
