@@ -11,7 +11,8 @@
 -- day k = 0 is the last complete Beijing day before {t}'s hour, k = 7, 14, ... fall on its weekday.
 -- Finished days come from complaints_voices_daily, sealed plain numbers, when their `inserts` total
 -- is the one they were sealed at ({sealed}); the other days ({stale}) are merged from their states.
--- Media history is sealed the same way, by UTC day and hour (m_hours).
+-- Media history is sealed the same way, by UTC day and hour (m_hours). Sealed tables are read with
+-- FINAL: a day sealed by two passes at once holds its numbers twice (history.ts).
 --
 -- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once (m_hours
 -- twice, see m_coverage). Cells are grouped and joined by key = cityHash64(product_code, cell): by
