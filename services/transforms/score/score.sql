@@ -14,9 +14,9 @@
 -- Media history is sealed the same way, by UTC day and hour (m_hours). Sealed tables are read with
 -- FINAL: a day sealed by two passes at once holds its numbers twice (history.ts).
 --
--- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once (m_hours
--- twice, see m_coverage). Cells are grouped and joined by key = cityHash64(product_code, cell): by
--- the two LowCardinality strings ClickHouse aggregates several times slower.
+-- ClickHouse inlines a CTE at every reference, so each CTE below is read exactly once. Cells are
+-- grouped and joined by key = cityHash64(product_code, cell): by the two LowCardinality strings
+-- ClickHouse aggregates several times slower.
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
@@ -92,16 +92,19 @@ m_hours AS (
         AND (hour >= toStartOfDay(t_h) OR has({media_stale:Array(Date)}, toDate(hour)))
     GROUP BY key, hour
 ),
--- The most counties with media in any of the last 28 24-hour spans, counted from the county rows. The
--- second reference to m_hours reads it again, but only a plain count of (county, span) pairs.
+-- The most counties with media in any of the last 28 24-hour spans. A county has media in an hour
+-- exactly when media_hourly_counted has its row (every hour with items has a row in m_hours too, sealed
+-- or merged), so the (county, span) pairs come from that table's keys alone: no item sets merged and
+-- no second evaluation of m_hours (a CTE is inlined at every reference). Codes of other lengths are
+-- no county, as in m_hours.
 m_coverage AS (
     SELECT key, max(n) AS counties
     FROM (
         SELECT cityHash64(product_code, cell) AS key, k, count() AS n
         FROM (
-            SELECT DISTINCT product_code, cell AS county, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k
-            FROM m_hours
-            WHERE length(cell) = 6 AND k < 28
+            SELECT DISTINCT product_code, region_code AS county, intDiv(dateDiff('hour', hour, t_h) - 1, 24) AS k
+            FROM {{db}}.media_hourly_counted
+            WHERE hour < t_h AND hour >= t_h - INTERVAL 28 DAY AND length(region_code) = 6
         )
         ARRAY JOIN [county, substring(county, 1, 4), substring(county, 1, 2)] AS cell
         GROUP BY key, k
