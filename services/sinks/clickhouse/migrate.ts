@@ -125,6 +125,10 @@ export function renderForCluster(statement: string, db: string, cluster: string)
   // shard as an insert by qrm would.
   if (new RegExp(`^INSERT INTO ${name}\\s`).test(sql)) return [sql];
 
+  // Storage settings belong to the tables that store: the _local ones of a sharded table.
+  const setting = new RegExp(`^ALTER TABLE ${name} MODIFY SETTING `).exec(sql);
+  if (setting) return [`ALTER TABLE ${db}.${local(setting[1]!)} ${on} MODIFY SETTING ${sql.slice(setting[0].length)}`];
+
   // A sharded table is a Distributed table over _local ones: both go. A view (materialized or plain)
   // and a table every node holds whole have one name on every node.
   const drop = new RegExp(`^DROP (TABLE|VIEW) IF EXISTS ${name}$`).exec(sql);
@@ -164,7 +168,7 @@ export function renderForCluster(statement: string, db: string, cluster: string)
     ];
   }
 
-  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW, MATERIALIZED VIEW ... TO, INSERT INTO and DROP TABLE|VIEW IF EXISTS are supported): ${sql.slice(0, 80)}…`);
+  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW, MATERIALIZED VIEW ... TO, INSERT INTO, ALTER TABLE ... MODIFY SETTING and DROP TABLE|VIEW IF EXISTS are supported): ${sql.slice(0, 80)}…`);
 }
 
 const local = (table: string) => (everyNodeTables.has(table) ? table : `${table}_local`);

@@ -59,7 +59,7 @@ describe('renderForCluster', () => {
   });
 
   it('runs every DDL statement ON CLUSTER, and backfills once through the Distributed tables', () => {
-    for (const s of statements.filter((s) => !s.startsWith('INSERT'))) expect(s).toMatch(/^(CREATE (DATABASE|TABLE|MATERIALIZED VIEW|VIEW) IF NOT EXISTS|DROP (TABLE|VIEW) IF EXISTS) qrm(\.\w+)? ON CLUSTER qrm_test\b/);
+    for (const s of statements.filter((s) => !s.startsWith('INSERT'))) expect(s).toMatch(/^(CREATE (DATABASE|TABLE|MATERIALIZED VIEW|VIEW) IF NOT EXISTS|DROP (TABLE|VIEW) IF EXISTS|ALTER TABLE) qrm(\.\w+)? ON CLUSTER qrm_test\b/);
     const backfills = statements.filter((s) => s.startsWith('INSERT'));
     expect(backfills.length).toBeGreaterThan(0);
     // Into and from the Distributed names: rows reach their shard as qrm's own inserts would.
@@ -161,6 +161,12 @@ describe('renderForCluster', () => {
     expect(at('DROP VIEW IF EXISTS qrm.media_hourly_mv ON CLUSTER qrm_test')).toBeGreaterThan(at(find('CREATE MATERIALIZED VIEW IF NOT EXISTS qrm.media_hourly_mv ')));
     expect(at('DROP TABLE IF EXISTS qrm.media_hourly ON CLUSTER qrm_test')).toBeGreaterThan(at('DROP VIEW IF EXISTS qrm.media_hourly_mv ON CLUSTER qrm_test'));
     expect(sharded).not.toContain('media_hourly');
+  });
+
+  it("changes a sharded table's storage settings on its _local tables", () => {
+    expect(renderForCluster('ALTER TABLE {{db}}.complaints_voices_daily MODIFY SETTING min_age_to_force_merge_seconds = 300', 'qrm', 'c')).toEqual([
+      'ALTER TABLE qrm.complaints_voices_daily_local ON CLUSTER c MODIFY SETTING min_age_to_force_merge_seconds = 300',
+    ]);
   });
 
   it('refuses what it cannot render rather than guessing', () => {
