@@ -27,7 +27,9 @@ import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, mem
 // of the 100k ones. After generating, the benchmark waits for background merges to finish, which is
 // where a long-running system's history is too. A database reused from an earlier run is first
 // brought to the current schema (migrations and their backfills, timed), and its complaint and media
-// history is sealed at t (timed apart: the one-off cost after an upgrade). Then it times `scorePass` (the
+// history is sealed at t (timed apart: the one-off cost after an upgrade), and each month of the sealed
+// history is merged into one part, as a running system does five minutes after a seal (mergeSealed).
+// Then it times `scorePass` (the
 // history check, score.sql for all three region levels, the samples query) `--runs` times at t = the
 // end of the history. The first run is reported as cold (first use of the data by this process; the
 // OS page cache is warm from generation).
