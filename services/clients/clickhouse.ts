@@ -48,6 +48,9 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
   if (config.mode === 'embedded') {
     const path = resolve(join(config.dataDir, 'clickhouse'));
     mkdirSync(path, { recursive: true });
+    // chDB's own jemalloc reads its options from the environment once, when the engine's library
+    // loads, which is the import below (or never again in this process: a later change is ignored).
+    process.env.JE_MALLOC_CONF = config.chdbMallocConf;
     const { createChdbConnection } = await import('chdb/connection');
     // The engine starts with the first connection to a data directory and takes its options from
     // it; createChdbConnection passes none, so a plain Session with them opens the directory first

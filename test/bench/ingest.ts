@@ -391,7 +391,7 @@ function mainThreadProfile(dir: string, pid: number) {
 // Phase 3: ClickHouse's Kafka table engine, in chDB in a child process (its own RSS, its own CPU)
 
 type EngineSettings = { maxBlockSize: number; flushIntervalMs: number; numConsumers: number; skipBrokenMessages: number };
-type EngineJob = { dataDir: string; chdbArgs: string[]; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
+type EngineJob = { dataDir: string; chdbArgs: string[]; chdbMallocConf: string; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
 type EngineReply = { id: number; rows?: PerFeed<number>; error?: string };
 
 const engineDatabase = 'bench';
@@ -412,8 +412,9 @@ async function benchKafkaEngine(run: Run, brokers: string, qrmSettings: { batchM
     numConsumers: run.opts.kafkaConsumers,
     skipBrokenMessages: 1_000,
   };
-  // The same engine options as qrm's embedded chDB (QRM_CHDB_ARGS), so only the ingest path differs.
-  const job: EngineJob = { dataDir, chdbArgs: loadConfig({ ...process.env, QRM_KAFKA_DEV_FILE: join(dataDir, 'none.env') }).clickhouse.chdbArgs, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
+  // The same engine options as qrm's embedded chDB (QRM_CHDB_ARGS, QRM_CHDB_MALLOC_CONF), so only the ingest path differs.
+  const engine = loadConfig({ ...process.env, QRM_KAFKA_DEV_FILE: join(dataDir, 'none.env') }).clickhouse;
+  const job: EngineJob = { dataDir, chdbArgs: engine.chdbArgs, chdbMallocConf: engine.chdbMallocConf, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
   await produceWarmup(run.kafka, topics, run.dataset);
   const child = fork(fileURLToPath(import.meta.url), [], {
     cwd: root,
@@ -484,7 +485,7 @@ async function kafkaEngineWorker(): Promise<void> {
   const handle = async (m: { id: number; type: string }) => {
     try {
       if (m.type === 'ready') {
-        ch = await connectClickHouse({ mode: 'embedded', url: undefined, user: 'default', password: '', database: engineDatabase, cluster: undefined, dataDir: job.dataDir, chdbArgs: job.chdbArgs });
+        ch = await connectClickHouse({ mode: 'embedded', url: undefined, user: 'default', password: '', database: engineDatabase, cluster: undefined, dataDir: job.dataDir, chdbArgs: job.chdbArgs, chdbMallocConf: job.chdbMallocConf });
         await migrate(ch, createLogger('warn'));
         for (const statement of kafkaEngineDdl(job)) await ch.client.command({ query: statement });
         reply({ id: m.id });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { connectClickHouse, type ClickHouse } from '../../../services/clients/clickhouse.ts';
-import { CHDB_ARGS, splitChdbArgs } from '../../../services/config/clickhouse.ts';
+import { CHDB_ARGS, CHDB_MALLOC_CONF, splitChdbArgs } from '../../../services/config/clickhouse.ts';
 import { migrate } from '../../../services/sinks/clickhouse/migrate.ts';
 
 // A migrated chDB database in a fresh directory. Same as openClickHouse(testConfig({})) from
@@ -19,6 +19,7 @@ export async function openTestDatabase(): Promise<ClickHouse> {
     cluster: undefined,
     dataDir: mkdtempSync(join(tmpdir(), 'qrm-inspection-')),
     chdbArgs: splitChdbArgs(CHDB_ARGS),
+    chdbMallocConf: CHDB_MALLOC_CONF,
   });
   await migrate(ch, pino({ level: 'silent' }));
   return ch;
