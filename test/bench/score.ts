@@ -531,6 +531,7 @@ async function generate(ch: ClickHouse, shape: Shape, o: Options): Promise<Gener
     feeds,
   };
   await ch.client.insert({ table: `${BENCH_DB}.datasets`, values: [{ db, spec, generation: JSON.stringify(generation) }], format: 'JSONEachRow' });
+  log(`${db}: generated in this process, whose engine keeps the memory it freed for twenty minutes (QRM_CHDB_MALLOC_CONF); for pass figures without it, run again with the same --data`);
   return generation;
 }
 
@@ -938,6 +939,7 @@ async function main(): Promise<void> {
         'Each case is its own database generated through the raw tables and their materialized views; smaller cases hold a subset of the larger cells, never a filtered view of a bigger database.',
         'passSeconds is the median of the runs; passSecondsCold is the first run (first use of the data by this process; the OS page cache is warm from generation).',
         'gapSeconds: idle time before each run after the first, as between the live service\'s passes; back-to-back passes (--gap 0) reuse the memory the previous pass faulted in and run up to a quarter faster.',
+        'Embedded chDB keeps memory it freed for QRM_CHDB_MALLOC_CONF\'s twenty minutes, so a case timed after generating data in the same process carries that memory in its peak RSS (several GB): generate with one run, time with a second run that reuses the databases (--data).',
         'Generation waits for background merges before timing; mergeWaitSeconds is not part of generation seconds.',
         'breakdown: each CTE timed as the score.sql prefix plus SELECT count() FROM <cte> (seconds) and with every column hashed (secondsAllColumns), final = 0, all levels. CTEs are inlined, so times include the CTEs they read; count() lets ClickHouse skip aggregates nobody reads, so secondsAllColumns is the cost inside the pass.',
         'otherLoadCores: CPU other processes used during a run; this machine is shared, so wall times above about 0.3 cores of other load are skewed (cpu seconds less so).',
