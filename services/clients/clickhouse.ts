@@ -49,7 +49,7 @@ export async function connectClickHouse(config: ClickHouseConfig, opts: { create
     const path = resolve(join(config.dataDir, 'clickhouse'));
     mkdirSync(path, { recursive: true });
     // chDB's own jemalloc reads its options from the environment once, when the engine's library
-    // loads, which is the import below (or never again in this process: a later change is ignored).
+    // loads (the import below); a later connection in the same process cannot change them.
     process.env.JE_MALLOC_CONF = config.chdbMallocConf;
     const { createChdbConnection } = await import('chdb/connection');
     // The engine starts with the first connection to a data directory and takes its options from

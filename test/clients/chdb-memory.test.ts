@@ -10,7 +10,7 @@ const script = fileURLToPath(new URL('./rss-after-query.ts', import.meta.url));
 
 function rssAfterQuery(mallocConf: string): { n: number; before: number; after: number } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, QRM_CHDB_MALLOC_CONF: mallocConf, JE_MALLOC_CONF: '' },
+    env: { ...process.env, QRM_CHDB_MALLOC_CONF: mallocConf },
     encoding: 'utf8',
     timeout: 60_000,
   });

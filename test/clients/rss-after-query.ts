@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClickHouse } from '../../services/clients/clickhouse.ts';
@@ -15,5 +15,8 @@ const ch = await connectClickHouse(config.clickhouse);
 const before = rssMB();
 const rs = await ch.client.query({ query: 'SELECT uniqExact(number) AS n FROM numbers(8000000) SETTINGS max_threads = 1', format: 'JSONEachRow' });
 const [row] = (await rs.json()) as { n: number }[];
-process.stdout.write(`${JSON.stringify({ n: row!.n, before, after: rssMB() })}\n`);
+const after = rssMB();
+await ch.close();
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`${JSON.stringify({ n: row!.n, before, after })}\n`);
 process.exit(0);
