@@ -11,6 +11,7 @@ import { channels, harms, issues, kinds } from '../../schemas/feeds/v1/hotline.t
 import { sourceTypes } from '../../schemas/feeds/v1/media.ts';
 import { levels, results } from '../../schemas/feeds/v1/spotcheck.ts';
 import { connectClickHouse, type ClickHouse } from '../../services/clients/clickhouse.ts';
+import type { ClickHouseConfig } from '../../services/config/clickhouse.ts';
 import { loadConfig } from '../../services/config/index.ts';
 import { migrate } from '../../services/sinks/clickhouse/migrate.ts';
 import { createLogger } from '../../services/telemetry/logger.ts';
@@ -391,7 +392,7 @@ function mainThreadProfile(dir: string, pid: number) {
 // Phase 3: ClickHouse's Kafka table engine, in chDB in a child process (its own RSS, its own CPU)
 
 type EngineSettings = { maxBlockSize: number; flushIntervalMs: number; numConsumers: number; skipBrokenMessages: number };
-type EngineJob = { dataDir: string; chdbArgs: string[]; chdbMallocConf: string; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
+type EngineJob = { clickhouse: ClickHouseConfig; brokers: string; topics: PerFeed<string>; group: string; piiKey: string; settings: EngineSettings };
 type EngineReply = { id: number; rows?: PerFeed<number>; error?: string };
 
 const engineDatabase = 'bench';
@@ -414,7 +415,8 @@ async function benchKafkaEngine(run: Run, brokers: string, qrmSettings: { batchM
   };
   // The same engine options as qrm's embedded chDB (QRM_CHDB_ARGS, QRM_CHDB_MALLOC_CONF), so only the ingest path differs.
   const engine = loadConfig({ ...process.env, QRM_KAFKA_DEV_FILE: join(dataDir, 'none.env') }).clickhouse;
-  const job: EngineJob = { dataDir, chdbArgs: engine.chdbArgs, chdbMallocConf: engine.chdbMallocConf, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
+  const clickhouse: ClickHouseConfig = { ...engine, mode: 'embedded', url: undefined, cluster: undefined, database: engineDatabase, dataDir };
+  const job: EngineJob = { clickhouse, brokers, topics, group: `${runId}-ch`, piiKey: randomBytes(24).toString('base64url'), settings };
   await produceWarmup(run.kafka, topics, run.dataset);
   const child = fork(fileURLToPath(import.meta.url), [], {
     cwd: root,
@@ -485,7 +487,7 @@ async function kafkaEngineWorker(): Promise<void> {
   const handle = async (m: { id: number; type: string }) => {
     try {
       if (m.type === 'ready') {
-        ch = await connectClickHouse({ mode: 'embedded', url: undefined, user: 'default', password: '', database: engineDatabase, cluster: undefined, dataDir: job.dataDir, chdbArgs: job.chdbArgs, chdbMallocConf: job.chdbMallocConf });
+        ch = await connectClickHouse(job.clickhouse);
         await migrate(ch, createLogger('warn'));
         for (const statement of kafkaEngineDdl(job)) await ch.client.command({ query: statement });
         reply({ id: m.id });

@@ -3,24 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { connectClickHouse, type ClickHouse } from '../../../services/clients/clickhouse.ts';
-import { CHDB_ARGS, CHDB_MALLOC_CONF, splitChdbArgs } from '../../../services/config/clickhouse.ts';
+import { z } from 'zod';
+import { clickhouseConfig, clickhouseEnv } from '../../../services/config/clickhouse.ts';
 import { migrate } from '../../../services/sinks/clickhouse/migrate.ts';
 
 // A migrated chDB database in a fresh directory. Same as openClickHouse(testConfig({})) from
 // test/support/app.ts without importing the application factory: these tests need the database
 // only, not the services, their configuration or Kafka.
 export async function openTestDatabase(): Promise<ClickHouse> {
-  const ch = await connectClickHouse({
-    mode: 'embedded',
-    url: undefined,
-    user: 'default',
-    password: '',
-    database: 'qrm',
-    cluster: undefined,
-    dataDir: mkdtempSync(join(tmpdir(), 'qrm-inspection-')),
-    chdbArgs: splitChdbArgs(CHDB_ARGS),
-    chdbMallocConf: CHDB_MALLOC_CONF,
-  });
+  // The defaults of every ClickHouse variable (embedded, database qrm), not this process's environment.
+  const env = z.object(clickhouseEnv).parse({ QRM_DATA_DIR: mkdtempSync(join(tmpdir(), 'qrm-inspection-')) });
+  const ch = await connectClickHouse(clickhouseConfig(env));
   await migrate(ch, pino({ level: 'silent' }));
   return ch;
 }
