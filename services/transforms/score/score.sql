@@ -149,7 +149,19 @@ windows AS (
             -- weeks before them, both plus 10 weighted voices: the added voices shrink the ratio
             -- towards 1 when counts are small, where a few quiet weeks by chance would otherwise
             -- halve the baseline (most false warnings of quiet simulated series came from that).
-            if(has_year, least(3, greatest(0.5, (arraySum(arraySlice(weeks, 51, 5)) + 10) / (5 * arrayAvg(arraySlice(weeks, 56, 11)) + 10))), 1) AS season,
+            -- Last year's outbreak is no season: a week more than 2.58 standard deviations (at
+            -- dispersion 3) and 20 weighted voices above its span's median counts as that median.
+            -- Unchecked, an outbreak in the five weeks raised this year's baseline by up to 75 % and
+            -- hid outbreaks of ten standard deviations (test/eval). Smaller excesses stay: they are
+            -- within the noise the added 10 voices absorb, and clipping them lowered the baseline
+            -- and added false warnings (docs/scoring.md).
+            arraySlice(weeks, 51, 5) AS year_now,
+            arraySlice(weeks, 56, 11) AS year_before,
+            arraySort(year_now)[3] AS year_now_median,
+            arraySort(year_before)[6] AS year_before_median,
+            arraySum(arrayMap(y -> if(y - year_now_median > greatest(20, 2.58 * sqrt(3 * greatest(year_now_median, 2))), year_now_median, y), year_now)) AS year_now_sum,
+            arrayAvg(arrayMap(y -> if(y - year_before_median > greatest(20, 2.58 * sqrt(3 * greatest(year_before_median, 2))), year_before_median, y), year_before)) AS year_before_mean,
+            if(has_year, least(3, greatest(0.5, (year_now_sum + 10) / (5 * year_before_mean + 10))), 1) AS season,
             -- The weekly dispersion over half a year (weeks 2 to 27 back), leaving out weeks far above
             -- the mean (past outbreaks): the 28-day window's own reference spans overlap and so
             -- understate its dispersion, and a sum of weeks is at least as dispersed as its weeks.

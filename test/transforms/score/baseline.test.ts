@@ -7,7 +7,9 @@ import { background, complaint, hours } from '../../support/rows.ts';
 
 // What the complaint baseline must not be fooled by (docs/scoring.md): steady cells of 14 complaints a
 // week, each with a new outbreak in the last seven days. The clean twin shows what it scores on a
-// plain history; the others add an outbreak eight weeks ago, or a history that began 60 weeks ago.
+// plain history; the others add an outbreak eight weeks ago, an outbreak in the weeks the seasonal
+// factor reads a year back (the same season, or the weeks it is compared with), or a history that
+// began 60 weeks ago.
 
 const T = Date.UTC(2026, 9, 1, 0, 0, 0);
 const DAY = 24;
@@ -24,7 +26,13 @@ const CASES = {
   recent: { product: 'stroller', region: '130637' },
   // Complaints began 60 weeks ago, inside the weeks the seasonal factor reads a year back.
   young: { product: 'stroller', region: '371721' },
+  // An outbreak 52 weeks ago: the same weeks last year, which the seasonal factor reads as the season.
+  lastYear: { product: 'stroller', region: '420106' },
+  // An outbreak 60 weeks ago: among the weeks last year's season is compared with.
+  beforeLastYear: { product: 'stroller', region: '510107' },
 };
+
+const EARLIER: Partial<Record<keyof typeof CASES, number>> = { recent: 56, lastYear: 52 * 7 - 3, beforeLastYear: 60 * 7 };
 
 beforeAll(async () => {
   ch = await openClickHouse(testConfig({ QRM_DATA_DIR: tempDir() }));
@@ -32,7 +40,7 @@ beforeAll(async () => {
     await insertRows(ch, 'complaints', [
       ...background(name === 'young' ? 420 : 500, T, (i, t) => complaint(`${name}-bg-${i}`, t, cell)),
       ...burst(`${name}-now`, 36, 0, 7, cell),
-      ...(name === 'recent' ? burst(`${name}-then`, 60, 56, 7, cell) : []),
+      ...(EARLIER[name as keyof typeof CASES] === undefined ? [] : burst(`${name}-then`, 60, EARLIER[name as keyof typeof CASES]!, 7, cell)),
     ]);
   }
   cells = await scorePass(ch, new Date(T));
@@ -55,6 +63,17 @@ describe('the complaint baseline', () => {
     const { level, z } = complaintSignal(CASES.recent);
     expect(level).toBeDefined();
     expect(z).toBeGreaterThan(complaintSignal(CASES.clean).z * 0.8);
+  });
+
+  it('is not raised by an outbreak in the same weeks last year, nor lowered by one in the weeks before them', () => {
+    const clean = complaintSignal(CASES.clean);
+    for (const cell of [CASES.lastYear, CASES.beforeLastYear]) {
+      const s = complaintSignal(cell);
+      expect(s.level).toBeDefined();
+      // Within 5 %: an outbreak's smallest day-tail in a neighbouring week is within that week's noise
+      // and stays. Unhandled, the outbreak would move it by +75 % and -25 %.
+      expect(Math.abs(s.expected / clean.expected - 1)).toBeLessThan(0.05);
+    }
   });
 
   it("reads the weeks before a cell's first complaint as no season, not as quiet weeks", () => {
