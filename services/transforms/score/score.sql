@@ -225,7 +225,7 @@ stats AS (
         -- fewer outbreaks for it. Calibrated on simulated county series (docs/scoring.md); rollups,
         -- sums of counties with other noise, keep 3.5 for every window until they are calibrated too.
         -- z_level is z rescaled so that each window's threshold lands on level IV's 3.5.
-        if(source = 'complaints' AND length(cell) = 6, multiIf(window_days = 7, 3.0, window_days = 28, 4.0, 3.5), 3.5) AS alarm_z,
+        if(source = 'complaints' AND length(cell) = 6, multiIf(window_days = 7, 3.05, window_days = 28, 4.25, 3.5), 3.5) AS alarm_z,
         z * 3.5 / alarm_z AS z_level
     FROM windows
 ),
