@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashSeed, Rng } from '../../services/simulate/rng.ts';
 import { WEEKDAY_PROFILE } from './model.ts';
-import { oracle, type Design } from './oracle.ts';
+import { oracle, ORACLE_WINDOWS, type Design } from './oracle.ts';
 import { END_DAY } from './time.ts';
 
 const design = (ks: number[]): Design => ({
@@ -24,5 +24,15 @@ describe('the outbreak oracle', () => {
     const a = oracle(new Rng(hashSeed('oracle-test', 2)), design([3]), opts);
     const b = oracle(new Rng(hashSeed('oracle-test', 2)), design([3]), opts);
     expect(a).toEqual(b);
+  });
+
+  it('calibrates its one threshold to the windows it is given: only their relative weights matter', () => {
+    const doubled = ORACLE_WINDOWS.map((w) => ({ ...w, weight: 2 * w.weight }));
+    const a = oracle(new Rng(hashSeed('oracle-test', 3)), design([5]), opts);
+    const b = oracle(new Rng(hashSeed('oracle-test', 3)), design([5]), { ...opts, windows: doubled });
+    expect(b).toEqual(a);
+    // Weighting the 28-day window down makes it a different detector, with a different POD.
+    const shorter = ORACLE_WINDOWS.map((w) => ({ ...w, weight: w.days === 7 ? 1 : 0.5 }));
+    expect(oracle(new Rng(hashSeed('oracle-test', 3)), design([5]), { ...opts, windows: shorter }).byK[5]).not.toEqual(a.byK[5]);
   });
 });

@@ -7,9 +7,14 @@ import { DAY_MS, dayStart } from './time.ts';
 // estimate, and each day it tests the 7-, 14-, 21- and 28-day windows ending that day. Its threshold
 // is set by simulation, per baseline level and φ, so that exactly 1 % of outbreak-free weeks alarm.
 // What it misses, no detector can find at that false-positive rate: the cases are too few against
-// the series' own noise.
+// the series' own noise. Given qrm's windows and their relative thresholds instead, it shows what
+// qrm's statistic would find if its baselines were exact: the rest of qrm's gap is estimation.
 
-const WINDOWS = [7, 14, 21, 28];
+/** A window the detector tests, and the factor its z is multiplied by before the one threshold. */
+export type Window = { days: number; weight: number };
+
+export const ORACLE_WINDOWS: readonly Window[] = [7, 14, 21, 28].map((days) => ({ days, weight: 1 }));
+
 const WEEKLY_FPR = 0.01;
 const GRACE_DAYS = 3;
 
@@ -21,16 +26,19 @@ export type Design = {
   baseline(rng: Rng, level: number, phi: number): Baseline;
 };
 
+export type Options = { calibrationWeeks?: number; outbreaksPerK?: number; windows?: readonly Window[] };
+
 /** Probability of detection per k and overall (k weighted equally, as in the evaluation). */
-export function oracle(rng: Rng, design: Design, opts = { calibrationWeeks: 2000, outbreaksPerK: 300 }) {
+export function oracle(rng: Rng, design: Design, options: Options = {}) {
+  const { calibrationWeeks = 2000, outbreaksPerK = 300, windows = ORACLE_WINDOWS } = options;
   const found = new Map<number, { hits: number; total: number }>(design.ks.map((k) => [k, { hits: 0, total: 0 }]));
   for (const level of design.levels) {
     for (const phi of design.phis) {
-      const threshold = calibrate(rng, design, level, phi, opts.calibrationWeeks);
+      const threshold = calibrate(rng, design, windows, level, phi, calibrationWeeks);
       for (const k of design.ks) {
         const f = found.get(k)!;
-        for (let i = 0; i < opts.outbreaksPerK; i++) {
-          const hit = detects(rng, design.baseline(rng, level, phi), k, threshold);
+        for (let i = 0; i < outbreaksPerK; i++) {
+          const hit = detects(rng, design.baseline(rng, level, phi), windows, k, threshold);
           if (hit === undefined) continue;
           f.hits += hit ? 1 : 0;
           f.total++;
@@ -44,14 +52,14 @@ export function oracle(rng: Rng, design: Design, opts = { calibrationWeeks: 2000
 }
 
 /** The daily statistic's 99th percentile over the maximum of a week's seven days, without outbreaks. */
-function calibrate(rng: Rng, design: Design, level: number, phi: number, weeks: number): number {
+function calibrate(rng: Rng, design: Design, windows: readonly Window[], level: number, phi: number, weeks: number): number {
   const maxima: number[] = [];
   for (let i = 0; i < weeks; i++) {
     const b = design.baseline(rng, level, phi);
     const first = b.centreDay + rng.int(-182, 182);
-    const counts = dailyCounts(rng, b, first - 28, first + 7);
+    const counts = dailyCounts(rng, b, first - longest(windows), first + 7);
     let max = -Infinity;
-    for (let day = first; day < first + 7; day++) max = Math.max(max, statistic(b, counts, day));
+    for (let day = first; day < first + 7; day++) max = Math.max(max, statistic(b, windows, counts, day));
     maxima.push(max);
   }
   maxima.sort((a, c) => c - a);
@@ -59,28 +67,31 @@ function calibrate(rng: Rng, design: Design, level: number, phi: number, weeks: 
 }
 
 /** Whether an outbreak starting on a random day alarms from its first case to GRACE_DAYS after its last; undefined for an outbreak of 0 cases. */
-function detects(rng: Rng, b: Baseline, k: number, threshold: number): boolean | undefined {
+function detects(rng: Rng, b: Baseline, windows: readonly Window[], k: number, threshold: number): boolean | undefined {
   const start = b.centreDay + rng.int(-182, 182);
   const cases = outbreakTimes(rng, b, start, k).map((t) => start + Math.floor((t - dayStart(start)) / DAY_MS));
   if (cases.length === 0) return undefined;
   const last = cases.at(-1)!;
-  const counts = dailyCounts(rng, b, start - 28, last + GRACE_DAYS + 1);
+  const counts = dailyCounts(rng, b, start - longest(windows), last + GRACE_DAYS + 1);
   for (const day of cases) counts.set(day, (counts.get(day) ?? 0) + 1);
-  for (let day = cases[0]!; day <= last + GRACE_DAYS; day++) if (statistic(b, counts, day) > threshold) return true;
+  for (let day = cases[0]!; day <= last + GRACE_DAYS; day++) if (statistic(b, windows, counts, day) > threshold) return true;
   return false;
 }
 
-/** The largest exceedance over the windows ending on `day`, with the same 2/3-power transform as score.sql but the true mean and φ. */
-function statistic(b: Baseline, counts: ReadonlyMap<number, number>, day: number): number {
+/** The largest weighted exceedance over the windows ending on `day`, with the same 2/3-power transform as score.sql but the true mean and φ. */
+function statistic(b: Baseline, windows: readonly Window[], counts: ReadonlyMap<number, number>, day: number): number {
   let best = -Infinity;
   let observed = 0;
   let expected = 0;
-  for (let d = 0; d < WINDOWS.at(-1)!; d++) {
+  for (let d = 0; d < longest(windows); d++) {
     observed += counts.get(day - d) ?? 0;
     expected += dailyMean(b, day - d);
-    if (!WINDOWS.includes(d + 1)) continue;
+    const w = windows.find((x) => x.days === d + 1);
+    if (!w) continue;
     const z = (observed ** (2 / 3) - expected ** (2 / 3)) / ((2 / 3) * Math.sqrt(b.phi) * expected ** (1 / 6));
-    best = Math.max(best, z);
+    best = Math.max(best, z * w.weight);
   }
   return best;
 }
+
+const longest = (windows: readonly Window[]) => Math.max(...windows.map((w) => w.days));
