@@ -6,9 +6,10 @@ import { DAY_MS, dayStart } from './time.ts';
 // oracle knows every series' exact expected daily count and dispersion, so it has no baseline to
 // estimate, and each day it tests the 7-, 14-, 21- and 28-day windows ending that day. Its threshold
 // is set by simulation, per baseline level and φ, so that exactly 1 % of outbreak-free weeks alarm.
-// What it misses, no detector can find at that false-positive rate: the cases are too few against
-// the series' own noise. Given qrm's windows and their relative thresholds instead, it shows what
-// qrm's statistic would find if its baselines were exact: the rest of qrm's gap is estimation.
+// It is a yardstick, not a proven bound, but what it misses of the small outbreaks is too few cases
+// against the series' own noise for a detector that has to estimate its baselines. Given qrm's
+// windows and their relative thresholds instead, it shows what qrm's statistic would find if its
+// baselines were exact: the rest of qrm's gap is estimation.
 
 /** A window the detector tests, and the factor its z is multiplied by before the one threshold. */
 export type Window = { days: number; weight: number };
