@@ -34,7 +34,8 @@ export const flood: Scenario = {
     const flooded = new EventsFile(join(dir, 'flood.ndjson'));
     const background = new EventsFile(join(dir, 'flood-background.ndjson'));
     const once = new EventsFile(join(dir, 'flood-once.ndjson'));
-    // Background lines go to every file, the caller's to the flooded one and, one a day, the other.
+    // Background lines go to every file; the caller's calls to the flooded one, and their most severe
+    // call of each day to the once-a-day one.
     const both = { write: async (topic: Parameters<EventsFile['write']>[0], value: Record<string, unknown>) => {
       const line = eventLine(topic, value);
       await flooded.writeLine(line);
