@@ -20,27 +20,32 @@ let cells: ScoredCell[];
 const burst = (id: string, n: number, endDaysBack: number, days: number, o: { product: string; region: string }) =>
   Array.from({ length: n }, (_, i) => complaint(`${id}-${i}`, T - hours(DAY * endDaysBack) - hours((DAY * days * (i + 0.5)) / n), o));
 
+type Case = {
+  product: string;
+  region: string;
+  /** An earlier outbreak of 60 complaints over seven days, ending this many days before T. */
+  earlier?: number;
+};
+
 const CASES = {
   clean: { product: 'stroller', region: '130184' },
   // The earlier outbreak lies inside the seven-day window's twelve reference weeks.
-  recent: { product: 'stroller', region: '130637' },
+  recent: { product: 'stroller', region: '130637', earlier: 56 },
   // Complaints began 60 weeks ago, inside the weeks the seasonal factor reads a year back.
   young: { product: 'stroller', region: '371721' },
   // An outbreak 52 weeks ago: the same weeks last year, which the seasonal factor reads as the season.
-  lastYear: { product: 'stroller', region: '420106' },
+  lastYear: { product: 'stroller', region: '420106', earlier: 52 * 7 - 3 },
   // An outbreak 60 weeks ago: among the weeks last year's season is compared with.
-  beforeLastYear: { product: 'stroller', region: '510107' },
-};
-
-const EARLIER: Partial<Record<keyof typeof CASES, number>> = { recent: 56, lastYear: 52 * 7 - 3, beforeLastYear: 60 * 7 };
+  beforeLastYear: { product: 'stroller', region: '510107', earlier: 60 * 7 },
+} satisfies Record<string, Case>;
 
 beforeAll(async () => {
   ch = await openClickHouse(testConfig({ QRM_DATA_DIR: tempDir() }));
-  for (const [name, cell] of Object.entries(CASES)) {
+  for (const [name, cell] of Object.entries<Case>(CASES)) {
     await insertRows(ch, 'complaints', [
       ...background(name === 'young' ? 420 : 500, T, (i, t) => complaint(`${name}-bg-${i}`, t, cell)),
       ...burst(`${name}-now`, 36, 0, 7, cell),
-      ...(EARLIER[name as keyof typeof CASES] === undefined ? [] : burst(`${name}-then`, 60, EARLIER[name as keyof typeof CASES]!, 7, cell)),
+      ...(cell.earlier === undefined ? [] : burst(`${name}-then`, 60, cell.earlier, 7, cell)),
     ]);
   }
   cells = await scorePass(ch, new Date(T));
