@@ -62,7 +62,7 @@ export const flood: Scenario = {
       const times = Array.from({ length: n }, () => officeHour(rng, dayStart(firstDay + rng.int(0, days - 1)))).sort((a, b) => a - b);
       // The caller's most severe call of each day (the first hazard, else the first call), for the run
       // in which they call once a day.
-      const daily = new Map<number, { call: Parameters<typeof once.write>[1]; hazard: boolean }>();
+      const daily = new Map<number, { call: ReturnType<typeof complaint>; hazard: boolean }>();
       for (const [j, ms] of times.entries()) {
         // An aggrieved caller who calls it a hazard now and then: a voice of weight 2 at most.
         const issue = rng.chance(0.5) ? 'safety_hazard' : 'quality_defect';
