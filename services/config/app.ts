@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ALARM_Z, formatAlarmZ, parseAlarmZ } from '../transforms/score/alarm.ts';
 import { intWithDefault, optionalString, stringWithDefault } from './env.ts';
 
 // Settings the later services (score, alert, api) read are parsed here too, so that a typo in any of
@@ -14,6 +15,13 @@ export const appEnv = {
     (v) => [5, 6].includes(v.trim().split(/\s+/).length),
     'expected a cron expression with 5 or 6 fields (seconds allowed)',
   ),
+  // The county complaint windows' alarm thresholds (transforms/score/alarm.ts; `qrm calibrate`).
+  QRM_COMPLAINT_ALARM_Z: stringWithDefault(formatAlarmZ(DEFAULT_ALARM_Z)).transform((v, c) => {
+    const parsed = parseAlarmZ(v);
+    if (parsed.ok) return parsed.value;
+    c.addIssue({ code: 'custom', message: `${parsed.reason}; expected e.g. ${formatAlarmZ(DEFAULT_ALARM_Z)}` });
+    return z.NEVER;
+  }),
   QRM_ROUTES: optionalString(),
   SMTP_URL: optionalString(),
   SMTP_FROM: stringWithDefault('qrm <qrm@localhost>'),
@@ -30,6 +38,7 @@ export function appConfig(env: Env) {
     httpPort: env.QRM_HTTP_PORT,
     piiKey: env.QRM_PII_KEY,
     scoreSchedule: env.QRM_SCORE_SCHEDULE,
+    complaintAlarmZ: env.QRM_COMPLAINT_ALARM_Z,
     routesFile: env.QRM_ROUTES,
     smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
     sms: { url: env.SMS_GATEWAY_URL, secret: env.SMS_GATEWAY_SECRET },

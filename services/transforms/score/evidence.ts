@@ -15,6 +15,8 @@ export type ScoreRow = {
   spotcheck_z: number;
   media_z: number;
   complaint_best: Best;
+  /** Every complaint window's z as [days, z], shortest first. */
+  complaint_windows: [windowDays: number, z: number][];
   c_o1: number;
   c_o7: number;
   c_o28: number;
@@ -55,6 +57,11 @@ export type Evidence = {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** { windowZ1d, windowZ7d, windowZ28d }: each window's own z, before its alarm threshold. */
+function windowsZ(windows: ScoreRow['complaint_windows']): Record<string, number> {
+  return Object.fromEntries(windows.map(([days, z]) => [`windowZ${days}d`, z]));
+}
+
 export function buildEvidence(r: ScoreRow, samples: Record<string, string[]>): Evidence {
   const z2 = r.complaint_z ** 2 + r.spotcheck_z ** 2 + r.media_z ** 2;
   const share = (z: number) => (z2 > 0 ? r2((r.score * z ** 2) / z2) : 0);
@@ -71,7 +78,7 @@ export function buildEvidence(r: ScoreRow, samples: Record<string, string[]>): E
       source: 'complaints',
       z: r2(r.complaint_z),
       contribution: share(r.complaint_z),
-      observed: { windowDays, weightedVoices: observed, windowZ, voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7, callers7d: r.c_callers7 },
+      observed: { windowDays, weightedVoices: observed, windowZ, ...windowsZ(r.complaint_windows), voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7, callers7d: r.c_callers7 },
       expected: { weightedVoices: expected, dispersion, windowAlarmZ: alarmZ },
       findings,
     });

@@ -1,13 +1,14 @@
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
+import { alarmParams, DEFAULT_ALARM_Z, type AlarmZ } from './alarm.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
 import { historyParams, sealHistory, type History } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
 
 // One scoring pass: seal the complaint and media history, score.sql for every region level at once,
 // then sample record ids for the cells that reach a warning level. The result depends only on the
-// stored data and `t`.
+// stored data, `t` and the county complaint windows' alarm thresholds.
 
 // Rollups (prefecture, province) are scored only when at least two of their counties have data;
 // otherwise they would repeat their one county.
@@ -29,15 +30,17 @@ const sql = (name: string) => sqlFile(import.meta.url, name);
 const scoreSql = sql('score.sql');
 const samplesSql = sql('samples.sql');
 
-export async function scorePass(ch: ClickHouse, t: Date): Promise<ScoredCell[]> {
-  return scoreWithHistory(ch, t, await sealHistory(ch, t));
+export type PassOptions = { alarmZ?: AlarmZ };
+
+export async function scorePass(ch: ClickHouse, t: Date, options: PassOptions = {}): Promise<ScoredCell[]> {
+  return scoreWithHistory(ch, t, await sealHistory(ch, t), options);
 }
 
 /** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
-export async function scoreWithHistory(ch: ClickHouse, t: Date, history: History): Promise<ScoredCell[]> {
+export async function scoreWithHistory(ch: ClickHouse, t: Date, history: History, { alarmZ = DEFAULT_ALARM_Z }: PassOptions = {}): Promise<ScoredCell[]> {
   const rs = await ch.client.query({
     query: render(scoreSql, ch.database),
-    query_params: { t: chTime(t.getTime()), ...historyParams(history) },
+    query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ) },
     format: 'JSONEachRow',
   });
   const rows = (await rs.json()) as (ScoreRow & { region_level: RegionLevel })[];

@@ -1,7 +1,7 @@
 -- One scoring pass at evaluation time {t}, every region level at once: a cell is a product in a county
 -- (6-digit code), a prefecture (its first 4 digits) or a province (first 2); rollups add their
--- counties' data up, counting a caller or an item once. A pure function of the stored aggregates and
--- {t}: complete hours before {t} only (complaints, media), complete days before {t} only (spot checks
+-- counties' data up, counting a caller or an item once. A pure function of the stored aggregates,
+-- {t} and the county complaint windows' alarm thresholds ({alarm_z_1d} etc.): complete hours before {t} only (complaints, media), complete days before {t} only (spot checks
 -- by UTC day, as spot_checks_daily is bucketed; complaint history by Beijing day, below), so a pass
 -- sees exactly what was known at {t} and re-running it gives the same rows. The statistics are
 -- explained in docs/scoring.md.
@@ -222,10 +222,12 @@ stats AS (
         -- One alarm threshold per complaint window of a county, so that the three together stay near
         -- 1 % of quiet weeks: tested daily, the 28-day window (overlapping reference spans that drift
         -- with the season) exceeds a given z by chance more often than the 7-day window, and gains
-        -- fewer outbreaks for it. Calibrated on simulated county series (docs/scoring.md); rollups,
-        -- sums of counties with other noise, keep 3.5 for every window until they are calibrated too.
+        -- fewer outbreaks for it. Set by configuration (transforms/score/alarm.ts: 3.5, 3.05 and 4.25,
+        -- calibrated on simulated county series, docs/scoring.md); rollups, sums of counties with
+        -- other noise, keep 3.5 for every window until they are calibrated too.
         -- z_level is z rescaled so that each window's threshold lands on level IV's 3.5.
-        if(source = 'complaints' AND length(cell) = 6, multiIf(window_days = 7, 3.05, window_days = 28, 4.25, 3.5), 3.5) AS alarm_z,
+        if(source = 'complaints' AND length(cell) = 6,
+            multiIf(window_days = 7, {alarm_z_7d:Float64}, window_days = 28, {alarm_z_28d:Float64}, {alarm_z_1d:Float64}), 3.5) AS alarm_z,
         z * 3.5 / alarm_z AS z_level
     FROM windows
 ),
@@ -235,6 +237,8 @@ signals AS (
     SELECT key, any(product_code) AS product, any(cell) AS cell_code,
         maxIf(z_level, source = 'complaints') AS c_z,
         argMaxIf((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach, alarm_z), (z_level, -window_days), source = 'complaints') AS complaint_best,
+        -- Every complaint window's z, not only the strongest: `qrm calibrate` sets thresholds from them.
+        arraySort(groupArrayIf((window_days, round(z, 2)), source = 'complaints')) AS complaint_windows,
         maxIf(counties, source = 'complaints') AS c_counties,
         max(o1) AS c_o1, max(o7) AS c_o7, max(o28) AS c_o28, max(n7) AS c_n7,
         maxIf(z_level, source = 'media') AS m_z,
@@ -340,7 +344,7 @@ SELECT
     -- signals than with one. 10 points per unit of z above 0.5: level IV (30) needs z = 3.5, which a
     -- cell without an outbreak reaches in well under 1 % of weeks even with three windows tested daily.
     least(100, greatest(0, round(10 * (sqrt(pow(complaint_z, 2) + pow(spotcheck_z, 2) + pow(media_z, 2)) - 0.5), 1))) AS score,
-    x.complaint_best AS complaint_best, x.c_o1 AS c_o1, x.c_o7 AS c_o7, x.c_o28 AS c_o28, x.c_n7 AS c_n7,
+    x.complaint_best AS complaint_best, x.complaint_windows AS complaint_windows, x.c_o1 AS c_o1, x.c_o7 AS c_o7, x.c_o28 AS c_o28, x.c_n7 AS c_n7,
     k.top_enterprise AS top_enterprise, k.top_n AS top_enterprise_n, k.callers7 AS c_callers7,
     x.media_best AS media_best,
     s.n90 AS s_n90, s.f90 AS s_f90, s.n365 AS s_n365, s.f365 AS s_f365, round(s.p0, 4) AS s_p0,

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { loadConfig } from '../../../services/config/index.ts';
+import { ALARM_WINDOWS, formatAlarmZ } from '../../../services/transforms/score/alarm.ts';
 import { hashSeed, Rng } from '../../../services/simulate/rng.ts';
 import { Cells } from '../cells.ts';
 import { writeComplaints } from '../complaints.ts';
@@ -30,14 +32,11 @@ const TRENDS = [0, 0.001, 0.002, -0.001];
 const SEASONS: (readonly (readonly [number, number])[])[] = [[], [[0.2, 0.4]], [[0.6, 0.6]], [[0.6, 0.6], [0.2, 0.2]]];
 const PHIS = [1.5, 2, 3];
 
-// qrm's county complaint windows, each weighted as score.sql rescales it to its alarm threshold
-// (1 day 3.5, 7 days 3.05, 28 days 4.25): the oracle given these shows what qrm's statistic finds
-// when its baselines are exact.
-const QRM_WINDOWS: readonly Window[] = [
-  { days: 1, weight: 3.5 / 3.5 },
-  { days: 7, weight: 3.5 / 3.05 },
-  { days: 28, weight: 3.5 / 4.25 },
-];
+// qrm's county complaint windows, each weighted as score.sql rescales it to its alarm threshold: the
+// oracle given these shows what qrm's statistic finds when its baselines are exact. The thresholds
+// are the ones the backtest runs with (QRM_COMPLAINT_ALARM_Z, or qrm's defaults).
+const ALARM_Z = loadConfig().app.complaintAlarmZ;
+const QRM_WINDOWS: readonly Window[] = ALARM_WINDOWS.map((days) => ({ days, weight: 3.5 / ALARM_Z[days] }));
 
 export const outbreaks: Scenario = {
   name: 'outbreaks',
@@ -113,7 +112,7 @@ export const outbreaks: Scenario = {
           notes: [
             `evaluated daily over the last ${EVALUATED_DAYS} days of ${HISTORY_DAYS} days of history (not two years: see the time budget)`,
             `oracle: POD ${best.overall.toFixed(2)} at 1 % weekly FPR for a detector that knows every baseline exactly and tests 7- to 28-day windows daily (test/eval/oracle.ts): what it misses is too small against the series' own noise`,
-            `oracleQrmWindows: POD ${exact.overall.toFixed(2)} for the same detector testing qrm's windows at qrm's relative thresholds: qrm's POD below it is the cost of estimating baselines from the series' own history`,
+            `oracleQrmWindows: POD ${exact.overall.toFixed(2)} for the same detector testing qrm's windows at qrm's relative thresholds (${formatAlarmZ(ALARM_Z)}): qrm's POD below it is the cost of estimating baselines from the series' own history`,
             `${strayOpenings(series, results.main!.warnings, 'county')} county warnings opened on cells outside the labelled series`,
           ],
         };

@@ -86,10 +86,30 @@ describe('scoring pass', () => {
       // Calibrated at county level (docs/scoring.md): 7 days 3.05, 1 day 3.5, 28 days 4.25; rollups 3.5.
       expect(alarm, `${level} ${windowDays}`).toBe(level === 'county' ? { 1: 3.5, 7: 3.05, 28: 4.25 }[windowDays] : 3.5);
       expect(s.z).toBeCloseTo((Number(s.observed.windowZ) * 3.5) / alarm, 1);
+      // Every window's own z is in the evidence too, and the strongest is the one reported.
+      expect(s.observed[`windowZ${windowDays}d`]).toBe(s.observed.windowZ);
+      expect(Object.keys(s.observed).filter((k) => /^windowZ\d+d$/.test(k))).toEqual(['windowZ1d', 'windowZ7d', 'windowZ28d']);
       seen.add(`${level} ${windowDays}`);
     }
     expect(seen).toContain('county 7');
     expect([...seen].some((k) => !k.startsWith('county'))).toBe(true);
+  });
+
+  it('takes the county alarm thresholds it is given, leaving the windows\' z as they are', async () => {
+    const complaints = (cells: ScoredCell[]) =>
+      new Map(cells.filter((c) => c.regionLevel === 'county').flatMap((c) => c.evidence.signals.filter((s) => s.source === 'complaints').map((s) => [`${c.productCode}|${c.regionCode}`, { c, s }] as const)));
+    const before = complaints(await scorePass(ch, at));
+    const lowered = complaints(await scorePass(ch, at, { alarmZ: { 1: 3.5, 7: 2, 28: 4.25 } }));
+    let raised = 0;
+    for (const [key, { c, s }] of lowered) {
+      const was = before.get(key);
+      if (was) expect(s.observed.windowZ7d, key).toBe(was.s.observed.windowZ7d);
+      if (s.observed.windowDays !== 7) continue;
+      expect(s.expected.windowAlarmZ).toBe(2);
+      if (!s.findings.some((f) => f.startsWith('concentrated'))) expect(s.z).toBeCloseTo((Number(s.observed.windowZ) * 3.5) / 2, 1);
+      if (c.score > (was?.c.score ?? 0)) raised++;
+    }
+    expect(raised).toBeGreaterThan(0);
   });
 
   it('counts one caller as one voice: a flood from one phone does not warn', async () => {
