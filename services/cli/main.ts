@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { backtestCommand } from './commands/backtest.ts';
+import { calibrateCommand } from './commands/calibrate.ts';
 import { demoCommand } from './commands/demo.ts';
 import { kafkaDevCommand } from './commands/kafka-dev.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -26,6 +27,7 @@ kafkaDevCommand(program);
 simulateCommand(program);
 scoreCommand(program);
 backtestCommand(program);
+calibrateCommand(program);
 warningsCommand(program);
 silenceCommand(program);
 routesCommand(program);

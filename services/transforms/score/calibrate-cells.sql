@@ -1,0 +1,10 @@
+-- County cells with a complaint or report in the 28 Beijing days before {end}: the cells whose
+-- windows a pass could find above a threshold in the week ending then. `qrm calibrate`'s denominator.
+SELECT count() AS cells
+FROM (
+    SELECT DISTINCT product_code, region_code
+    FROM {{db}}.complaints_daily
+    WHERE day >= toDate({end:DateTime64(3, 'UTC')}, 'Asia/Shanghai') - 28
+      AND day <= toDate({end:DateTime64(3, 'UTC')}, 'Asia/Shanghai')
+)
+SETTINGS final = 0
