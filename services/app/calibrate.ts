@@ -1,16 +1,19 @@
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import { formatAlarmZ, type AlarmZ } from '../transforms/score/alarm.ts';
-import { foldPass, SCAN_ALARM_Z, suggest, warningWeeks, type WeekMaxima } from '../transforms/score/calibrate.ts';
-import { activeCountyCells } from '../transforms/score/calibrate-cells.ts';
+import { confirmedWeeks, count, SCAN_ALARM_Z, suggest, Tracks, WEEK_MS } from '../transforms/score/calibrate.ts';
+import { activeCountyCells, confirmedWarnings } from '../transforms/score/calibrate-cells.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 
 // `qrm calibrate`: scoring passes over whole weeks of stored data, each seeing only what was known at
-// its time (as a backtest does), then the county complaint thresholds at which a target share of
-// county cell-weeks would warn. Reads and seals history as any pass does; writes no scores or warnings.
+// its time (as a backtest does), then how often county cells would warn at the current thresholds
+// and the thresholds at which a target share of county cell-weeks would. Cell-weeks of warnings that
+// inspections confirmed are left out: they were outbreaks, not false warnings. Reads and seals
+// history as any pass does; writes no scores or warnings.
 
-const WEEK_MS = 7 * 86_400_000;
+/** What the rate counts: cell-weeks in which a warning opens (each one an inspection), or in which one is open. */
+export type Measure = 'openings' | 'alarm-weeks';
 
-type Rates = { alarmZ: string; warningWeeks: number; weeklyRate: number };
+type Rates = { alarmZ: string; openings: number; openingRate: number; alarmWeeks: number; alarmWeekRate: number };
 
 export type CalibrationReport = {
   from: string;
@@ -19,52 +22,55 @@ export type CalibrationReport = {
   passes: number;
   /** County cells with a complaint in the 28 days before each week's end, summed over the weeks. */
   cellWeeks: number;
-  targetRate: number;
+  /** County warnings confirmed by an inspection outcome, and the cell-weeks left out for them. */
+  confirmed: { warnings: number; cellWeeksLeftOut: number };
+  target: { measure: Measure; rate: number };
+  /** byWindow: the share of cell-weeks in which each window on its own reaches its threshold. */
   current: Rates & { byWindow: Record<'1d' | '7d' | '28d', number> };
-  /** The current thresholds scaled to the target; null when no valid thresholds reach it. */
+  /** The current thresholds scaled in proportion to the lowest that keep to the target; null when none do. */
   suggested: Rates | null;
 };
 
 export async function calibrate(
   ch: ClickHouse,
-  o: { from: Date; to: Date; stepMs: number; alarmZ: AlarmZ; rate: number; onProgress?: (done: number, total: number) => void },
+  o: { from: Date; to: Date; stepMs: number; alarmZ: AlarmZ; measure: Measure; rate: number; onProgress?: (done: number, total: number) => void },
 ): Promise<CalibrationReport> {
-  const weeks = Math.floor((o.to.getTime() - o.from.getTime()) / WEEK_MS);
+  const from = o.from.getTime();
+  const weeks = Math.floor((o.to.getTime() - from) / WEEK_MS);
   if (weeks < 1) throw new Error(`calibrating needs at least one whole week from --from to --to`);
-  const end = o.from.getTime() + weeks * WEEK_MS;
-  const maxima = new Map<string, WeekMaxima>();
-  const total = Math.ceil((end - o.from.getTime()) / o.stepMs);
-  for (let i = 0; i < total; i++) {
-    const t = o.from.getTime() + i * o.stepMs;
-    const cells = await scorePass(ch, new Date(t), { alarmZ: SCAN_ALARM_Z });
-    foldPass(
-      maxima,
-      Math.floor((t - o.from.getTime()) / WEEK_MS),
-      cells.flatMap((c) => {
-        const s = c.regionLevel === 'county' ? c.evidence.signals.find((x) => x.source === 'complaints') : undefined;
-        return s ? [{ cell: `${c.productCode}|${c.regionCode}`, z: { 1: Number(s.observed.windowZ1d), 7: Number(s.observed.windowZ7d), 28: Number(s.observed.windowZ28d) } }] : [];
-      }),
-    );
-    o.onProgress?.(i + 1, total);
+  const end = from + weeks * WEEK_MS;
+  const confirmed = await confirmedWarnings(ch, new Date(end));
+  const leftOut = confirmedWeeks(confirmed, from, weeks);
+  const passes = Math.ceil((end - from) / o.stepMs);
+  const weekOf = (pass: number) => Math.floor((pass * o.stepMs) / WEEK_MS);
+  const tracks = new Tracks(passes);
+  for (let p = 0; p < passes; p++) {
+    const week = weekOf(p);
+    for (const c of await scorePass(ch, new Date(from + p * o.stepMs), { alarmZ: SCAN_ALARM_Z })) {
+      const cell = `${c.productCode}|${c.regionCode}`;
+      const s = c.regionLevel === 'county' && !leftOut[week]!.has(cell) ? c.evidence.signals.find((x) => x.source === 'complaints') : undefined;
+      if (s) tracks.add(cell, p, { 1: Number(s.observed.windowZ1d), 7: Number(s.observed.windowZ7d), 28: Number(s.observed.windowZ28d) });
+    }
+    o.onProgress?.(p + 1, passes);
   }
+  // A confirmed cell's track still runs through its left-out weeks, which are not counted: blank them.
+  for (let p = 0; p < passes; p++) for (const cell of leftOut[weekOf(p)]!) tracks.cells.get(cell)?.fill(-32768, 3 * p, 3 * p + 3);
   let cellWeeks = 0;
-  for (let k = 1; k <= weeks; k++) cellWeeks += await activeCountyCells(ch, new Date(o.from.getTime() + k * WEEK_MS));
-  const all = [...maxima.values()];
-  const rates = (alarmZ: AlarmZ) => {
-    const w = warningWeeks(all, alarmZ);
-    return { alarmZ: formatAlarmZ(alarmZ), warningWeeks: w.any, weeklyRate: w.any / Math.max(cellWeeks, 1), byWindow: w.byWindow };
-  };
-  const current = rates(o.alarmZ);
-  const proposal = suggest(all, cellWeeks, o.alarmZ, o.rate);
+  for (let k = 0; k < weeks; k++) cellWeeks += await activeCountyCells(ch, new Date(from + (k + 1) * WEEK_MS), [...leftOut[k]!]);
   const share = (n: number) => n / Math.max(cellWeeks, 1);
+  const counted = (a: AlarmZ) => count(tracks, weekOf, a);
+  const ratesOf = (a: AlarmZ, c = counted(a)): Rates => ({ alarmZ: formatAlarmZ(a), openings: c.openings, openingRate: share(c.openings), alarmWeeks: c.alarmWeeks, alarmWeekRate: share(c.alarmWeeks) });
+  const now = counted(o.alarmZ);
+  const proposal = suggest((a) => (o.measure === 'openings' ? counted(a).openings : counted(a).alarmWeeks), Math.floor(o.rate * cellWeeks), o.alarmZ);
   return {
     from: o.from.toISOString(),
     to: new Date(end).toISOString(),
     weeks,
-    passes: total,
+    passes,
     cellWeeks,
-    targetRate: o.rate,
-    current: { alarmZ: current.alarmZ, warningWeeks: current.warningWeeks, weeklyRate: current.weeklyRate, byWindow: { '1d': share(current.byWindow[1]), '7d': share(current.byWindow[7]), '28d': share(current.byWindow[28]) } },
-    suggested: proposal ? (({ alarmZ, warningWeeks, weeklyRate }) => ({ alarmZ, warningWeeks, weeklyRate }))(rates(proposal)) : null,
+    confirmed: { warnings: confirmed.length, cellWeeksLeftOut: leftOut.reduce((n, s) => n + s.size, 0) },
+    target: { measure: o.measure, rate: o.rate },
+    current: { ...ratesOf(o.alarmZ, now), byWindow: { '1d': share(now.byWindow[1]), '7d': share(now.byWindow[7]), '28d': share(now.byWindow[28]) } },
+    suggested: proposal ? ratesOf(proposal) : null,
   };
 }

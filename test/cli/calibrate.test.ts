@@ -3,15 +3,19 @@ import type { CalibrationReport } from '../../services/app/calibrate.ts';
 import type { ClickHouse } from '../../services/clients/clickhouse.ts';
 import { hashSeed, Rng } from '../../services/simulate/rng.ts';
 import { insertRows } from '../../services/sinks/clickhouse/insert.ts';
+import { recordFeedback } from '../../services/sinks/notifications/feedback.ts';
+import { storeWarningEvents } from '../../services/sinks/warnings/store.ts';
 import { parseAlarmZ, type AlarmZ } from '../../services/transforms/score/alarm.ts';
 import { scorePass } from '../../services/transforms/score/pass.ts';
+import { step, type OpenWarning, type WarningEvent } from '../../services/transforms/warnings/state.ts';
 import { openClickHouse, tempDir, testConfig } from '../support/app.ts';
 import { qrmOnce } from '../support/cli.ts';
 import { complaint, hours } from '../support/rows.ts';
 
 // `qrm calibrate` as an analyst runs it on a database of twenty county cells with noisy complaint
-// histories, one with a surge. Its rates are then checked against live scoring: at the thresholds it
-// reports, as many county cell-weeks reach level IV on complaints as it said would warn.
+// histories, two with a surge, one of them confirmed by an inspection. Its rates are then checked
+// against live scoring and the warning state machine: at the thresholds it reports, the county
+// cell-weeks outside the confirmed warning with an opening, and with a warning open, are as it said.
 
 const dataDir = tempDir();
 const DAY = 86_400_000;
@@ -28,23 +32,37 @@ beforeAll(async () => {
         Array.from({ length: rng.negativeBinomial(3, 3) }, (_, j) => complaint(`${region}-${day}-${j}`, day + rng.int(0, DAY - 1), { region })),
       ),
     );
-    // A surge in the first cell in the second week: 25 complaints in a day.
+    // Surges of 25 complaints in a day: the first cell's in the second week, the second cell's in the
+    // first, which an inspection confirms. An inspection of the third cell finds nothing.
     rows.push(...Array.from({ length: 25 }, (_, j) => complaint(`surge-${j}`, FROM + 9 * DAY + j * hours(0.5), { region: CELLS[0] })));
+    rows.push(...Array.from({ length: 25 }, (_, j) => complaint(`confirmed-${j}`, FROM + 1 * DAY + j * hours(0.5), { region: CELLS[1] })));
     await insertRows(ch, 'complaints', rows);
+    const warning = (region: string, day: number, event: 'opened' | 'resolved'): WarningEvent => {
+      const at = (d: number) => new Date(FROM + d * DAY).toISOString();
+      return { warningId: `W-${region}`, event, evaluatedAt: at(day), productCode: 'waterproof_membrane', regionCode: region, regionLevel: 'county', level: 'II', previousLevel: null, score: 70, openedAt: at(2), evidence: null };
+    };
+    await storeWarningEvents(ch, [warning(CELLS[1]!, 2, 'opened'), warning(CELLS[1]!, 4, 'resolved'), warning(CELLS[2]!, 2, 'opened')]);
+    await recordFeedback(ch, { warningId: `W-${CELLS[1]}`, kind: 'outcome', author: 'bureau', comment: '', enterprisesInspected: 3, violationsFound: 2 });
+    await recordFeedback(ch, { warningId: `W-${CELLS[2]}`, kind: 'outcome', author: 'bureau', comment: '', enterprisesInspected: 3, violationsFound: 0 });
   } finally {
     await ch.close();
   }
 }, 60_000);
 
-/** County cell-weeks in which live scoring at `alarmZ` reaches a level on complaints. */
-async function levelWeeks(ch: ClickHouse, alarmZ: AlarmZ): Promise<number> {
-  const warned = new Set<string>();
+/** What the live warning state machine does at `alarmZ`, in county cell-weeks outside the confirmed warning's. */
+async function live(ch: ClickHouse, alarmZ: AlarmZ): Promise<{ openings: number; alarmWeeks: number }> {
+  const openings = new Set<string>();
+  const alarms = new Set<string>();
+  let open = new Map<string, OpenWarning>();
   for (let d = 0; d < WEEKS * 7; d++) {
-    for (const c of await scorePass(ch, new Date(FROM + d * DAY), { alarmZ })) {
-      if (c.regionLevel === 'county' && c.level && c.complaintZ >= 3.5) warned.add(`${Math.floor(d / 7)}|${c.regionCode}`);
-    }
+    const t = new Date(FROM + d * DAY);
+    const result = step(open, await scorePass(ch, t, { alarmZ }), t);
+    open = result.open;
+    const week = Math.floor(d / 7);
+    for (const e of result.events) if (e.event === 'opened' && e.regionLevel === 'county' && e.regionCode !== CELLS[1]) openings.add(`${week}|${e.regionCode}`);
+    for (const w of open.values()) if (w.regionLevel === 'county' && w.regionCode !== CELLS[1]) alarms.add(`${week}|${w.regionCode}`);
   }
-  return warned.size;
+  return { openings: openings.size, alarmWeeks: alarms.size };
 }
 
 describe('qrm calibrate', () => {
@@ -52,21 +70,26 @@ describe('qrm calibrate', () => {
     const r = await qrmOnce(['calibrate', '--from', new Date(FROM).toISOString(), '--to', new Date(FROM + WEEKS * 7 * DAY + 3 * DAY).toISOString(), '--rate', '0.05', '--data-dir', dataDir], { LOG_LEVEL: 'silent' });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as CalibrationReport;
-    // Whole weeks only: the three days past the third week are left out.
-    expect(report).toMatchObject({ weeks: WEEKS, passes: WEEKS * 7, cellWeeks: WEEKS * CELLS.length, targetRate: 0.05, to: new Date(FROM + WEEKS * 7 * DAY).toISOString() });
+    // Whole weeks only: the three days past the third week are left out. So is the confirmed cell,
+    // from a week before its warning opened to 28 days after it resolved: every week here.
+    expect(report).toMatchObject({ weeks: WEEKS, passes: WEEKS * 7, target: { measure: 'openings', rate: 0.05 }, to: new Date(FROM + WEEKS * 7 * DAY).toISOString() });
+    expect(report.confirmed).toEqual({ warnings: 1, cellWeeksLeftOut: WEEKS });
+    expect(report.cellWeeks).toBe(WEEKS * (CELLS.length - 1));
     expect(report.current.alarmZ).toBe('1d=3.5,7d=3.05,28d=4.25');
-    expect(report.current.warningWeeks).toBeGreaterThanOrEqual(1);
+    // The first cell's surge opens a warning at least.
+    expect(report.current.openings).toBeGreaterThanOrEqual(1);
+    expect(report.current.alarmWeeks).toBeGreaterThanOrEqual(report.current.openings);
     expect(report.current.byWindow['1d']).toBeGreaterThan(0);
     const suggested = report.suggested!;
-    expect(suggested.warningWeeks).toBeLessThanOrEqual(Math.floor(0.05 * WEEKS * CELLS.length));
+    expect(suggested.openings).toBeLessThanOrEqual(Math.floor(0.05 * report.cellWeeks));
     expect(r.stderr).toContain(`set QRM_COMPLAINT_ALARM_Z=${suggested.alarmZ}`);
 
     const parsed = parseAlarmZ(suggested.alarmZ);
     if (!parsed.ok) throw new Error(parsed.reason);
     const ch = await openClickHouse(testConfig({ QRM_DATA_DIR: dataDir }));
     try {
-      expect(await levelWeeks(ch, { 1: 3.5, 7: 3.05, 28: 4.25 })).toBe(report.current.warningWeeks);
-      expect(await levelWeeks(ch, parsed.value)).toBe(suggested.warningWeeks);
+      expect(await live(ch, { 1: 3.5, 7: 3.05, 28: 4.25 })).toEqual({ openings: report.current.openings, alarmWeeks: report.current.alarmWeeks });
+      expect(await live(ch, parsed.value)).toEqual({ openings: suggested.openings, alarmWeeks: suggested.alarmWeeks });
     } finally {
       await ch.close();
     }

@@ -1,6 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
-import { calibrate, type CalibrationReport } from '../../app/calibrate.ts';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { calibrate, type CalibrationReport, type Measure } from '../../app/calibrate.ts';
 import { connectClickHouse } from '../../clients/clickhouse.ts';
 import { loadConfig } from '../../config/index.ts';
 import { parseSpan } from '../../lib/span.ts';
@@ -8,7 +8,7 @@ import { migrate } from '../../sinks/clickhouse/migrate.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { explainLock, fail } from '../context.ts';
 
-type Opts = { from: Date; to: Date; step: number; rate: number; dataDir?: string };
+type Opts = { from: Date; to: Date; step: number; rate: number; measure: Measure; dataDir?: string };
 
 const date = (flag: string) => (v: string) => {
   const d = new Date(v);
@@ -28,15 +28,22 @@ export function calibrateCommand(program: Command): void {
       if (!(n > 0 && n < 1)) throw new InvalidArgumentError('--rate: a share between 0 and 1, e.g. 0.01');
       return n;
     }, 0.01)
+    .addOption(
+      new Option('--measure <what>', 'what --rate counts: cell-weeks in which a warning opens (each an inspection), or in which one is open')
+        .choices(['openings', 'alarm-weeks'])
+        .default('openings'),
+    )
     .option('--data-dir <dir>', 'an embedded database other than QRM_DATA_DIR, e.g. one a backtest kept with --data-dir')
     .addHelpText(
       'after',
       `
-Runs a scoring pass at every step, each seeing only what was known at its time, and counts the county
-cell-weeks in which a complaint window would reach its threshold. Prints one JSON object: the rate at
-the current thresholds, overall and by window, and the current thresholds scaled in proportion to
-the lowest that keep to --rate. Real data has no labels: genuine outbreaks count as warnings, so the
-proposal errs high. Writes no scores or warnings.`,
+Runs a scoring pass at every step, each seeing only what was known at its time, and follows each
+county cell's complaint signal through the warning rule (open at level IV, hold 10 points lower).
+Prints one JSON object: the share of county cell-weeks with a warning opening and with one open at
+the current thresholds, and the current thresholds scaled in proportion to the lowest that keep to
+--rate. The weeks of warnings that inspections confirmed (qrm warnings
+outcome with violations) are left out; other genuine outbreaks count as warnings, so the proposal
+errs high. Writes no scores or warnings.`,
     )
     .action(async (opts: Opts) => {
       try {
@@ -55,6 +62,7 @@ proposal errs high. Writes no scores or warnings.`,
             stepMs: opts.step,
             alarmZ: config.app.complaintAlarmZ,
             rate: opts.rate,
+            measure: opts.measure,
             onProgress: (done, total) => {
               bar?.setTotal(total);
               bar?.update(done);
@@ -75,12 +83,14 @@ proposal errs high. Writes no scores or warnings.`,
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
 function summary(r: CalibrationReport): string {
+  const rates = (x: CalibrationReport['suggested'] & object) =>
+    `${x.openings} cell-weeks with an opening (${pct(x.openingRate)}), ${x.alarmWeeks} with a warning open (${pct(x.alarmWeekRate)})`;
   const lines = [
-    `${r.weeks} weeks from ${r.from} to ${r.to}, ${r.passes} passes, ${r.cellWeeks} county cell-weeks`,
-    `current   ${r.current.alarmZ}: ${r.current.warningWeeks} warning weeks, ${pct(r.current.weeklyRate)} (1d ${pct(r.current.byWindow['1d'])}, 7d ${pct(r.current.byWindow['7d'])}, 28d ${pct(r.current.byWindow['28d'])})`,
+    `${r.weeks} weeks from ${r.from} to ${r.to}, ${r.passes} passes, ${r.cellWeeks} county cell-weeks; left out: ${r.confirmed.cellWeeksLeftOut} of the ${r.confirmed.warnings} warnings inspections confirmed`,
+    `current   ${r.current.alarmZ}: ${rates(r.current)}; a window at its threshold: 1d ${pct(r.current.byWindow['1d'])}, 7d ${pct(r.current.byWindow['7d'])}, 28d ${pct(r.current.byWindow['28d'])}`,
     r.suggested
-      ? `suggested ${r.suggested.alarmZ}: ${r.suggested.warningWeeks} warning weeks, ${pct(r.suggested.weeklyRate)} (target ${pct(r.targetRate)}); set QRM_COMPLAINT_ALARM_Z=${r.suggested.alarmZ}`
-      : `no valid thresholds keep to ${pct(r.targetRate)}`,
+      ? `suggested ${r.suggested.alarmZ}: ${rates(r.suggested)}; target ${r.target.measure} ${pct(r.target.rate)}\nset QRM_COMPLAINT_ALARM_Z=${r.suggested.alarmZ}`
+      : `no valid thresholds keep ${r.target.measure} to ${pct(r.target.rate)}`,
   ];
   return `${lines.join('\n')}\n`;
 }

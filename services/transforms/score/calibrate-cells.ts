@@ -2,11 +2,25 @@ import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 
-const cellsSql = sqlFile(import.meta.url, 'calibrate-cells.sql');
+// What `qrm calibrate` reads besides the passes: how many county cells each week could warn on, and
+// which warnings inspections confirmed.
 
-/** County cells with a complaint in the 28 days before `end`: those a week ending then could warn on. */
-export async function activeCountyCells(ch: ClickHouse, end: Date): Promise<number> {
-  const rs = await ch.client.query({ query: render(cellsSql, ch.database), query_params: { end: chTime(end.getTime()) }, format: 'JSONEachRow' });
+const cellsSql = sqlFile(import.meta.url, 'calibrate-cells.sql');
+const confirmedSql = sqlFile(import.meta.url, 'calibrate-confirmed.sql');
+
+/** County cells with a complaint in the 28 days before `end`, leaving out `excluded` ('product|county'). */
+export async function activeCountyCells(ch: ClickHouse, end: Date, excluded: string[]): Promise<number> {
+  const rs = await ch.client.query({ query: render(cellsSql, ch.database), query_params: { end: chTime(end.getTime()), excluded }, format: 'JSONEachRow' });
   const [row] = (await rs.json()) as { cells: string | number }[];
   return Number(row?.cells ?? 0);
+}
+
+export type Confirmed = { cell: string; openedAt: number; resolvedAt: number | undefined };
+
+/** County warnings opened before `to` whose inspection outcome reported violations. */
+export async function confirmedWarnings(ch: ClickHouse, to: Date): Promise<Confirmed[]> {
+  const rs = await ch.client.query({ query: render(confirmedSql, ch.database), query_params: { to: chTime(to.getTime()) }, format: 'JSONEachRow' });
+  const rows = (await rs.json()) as { product_code: string; region_code: string; opened: string; resolved: string | null }[];
+  const time = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
+  return rows.map((r) => ({ cell: `${r.product_code}|${r.region_code}`, openedAt: time(r.opened), resolvedAt: r.resolved === null ? undefined : time(r.resolved) }));
 }
