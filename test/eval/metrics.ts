@@ -83,6 +83,38 @@ export function weeklyFpr(series: readonly Series[], warnings: ReadonlyMap<strin
   return rate(flagged, weeks);
 }
 
+/**
+ * The same series-weeks, counted when the cell had a warning open at any time in the week, however
+ * long before it opened: the definition of Noufaily et al. and of the oracle, whose alarm in a week
+ * is the statistic above its threshold on any day of it. A false warning open for three weeks counts
+ * three times here and once in weeklyFpr.
+ */
+export function weeklyAlarmFpr(series: readonly Series[], warnings: ReadonlyMap<string, WarningEvent[]>, from: number, to: number, afterMs: number): Rate {
+  let weeks = 0;
+  let flagged = 0;
+  for (const s of series) {
+    const spans = openSpans(warnings.get(cellOf(s)) ?? []);
+    for (let w0 = from; w0 + 7 * DAY_MS <= to + DAY_MS; w0 += 7 * DAY_MS) {
+      const w1 = w0 + 7 * DAY_MS;
+      if (s.episodes.some((e) => e.start < w1 && e.end + afterMs >= w0)) continue;
+      weeks++;
+      if (spans.some(([a, b]) => a < w1 && b >= w0)) flagged++;
+    }
+  }
+  return rate(flagged, weeks);
+}
+
+/** [opened, resolved] of each warning in `events` (time-ordered); Infinity while still open. */
+function openSpans(events: readonly WarningEvent[]): [number, number][] {
+  const spans = new Map<string, [number, number]>();
+  for (const e of events) {
+    const t = Date.parse(e.evaluatedAt);
+    if (e.event === 'opened') spans.set(e.warningId, [t, Infinity]);
+    else if (e.event === 'resolved' && spans.has(e.warningId)) spans.get(e.warningId)![1] = t;
+  }
+  return [...spans.values()];
+}
+
 /** Median and 90th percentile of the detected episodes' delays, in `unitMs`. */
 export function delays(d: readonly Detection[], unitMs: number): { median: number | null; p90: number | null } {
   const v = d.flatMap((x) => (x.delayMs === undefined ? [] : [x.delayMs / unitMs])).sort((a, b) => a - b);

@@ -5,7 +5,9 @@ import { DAY_MS, dayStart } from './time.ts';
 // What any detector could at best achieve on the outbreak design, as a yardstick for qrm's POD. The
 // oracle knows every series' exact expected daily count and dispersion, so it has no baseline to
 // estimate, and each day it tests the 7-, 14-, 21- and 28-day windows ending that day. Its threshold
-// is set by simulation, per baseline level and φ, so that exactly 1 % of outbreak-free weeks alarm.
+// is set by simulation, per baseline level and φ, so that exactly 1 % of outbreak-free weeks alarm,
+// counted as the evaluation counts qrm's false warnings (openings) or as Noufaily et al. count
+// alarms (alarm weeks).
 // It is a yardstick, not a proven bound, but what it misses of the small outbreaks is too few cases
 // against the series' own noise for a detector that has to estimate its baselines. Given qrm's
 // windows and their relative thresholds instead, it shows what qrm's statistic would find if its
@@ -27,15 +29,25 @@ export type Design = {
   baseline(rng: Rng, level: number, phi: number): Baseline;
 };
 
-export type Options = { calibrationWeeks?: number; outbreaksPerK?: number; windows?: readonly Window[] };
+/**
+ * What 1 % of outbreak-free weeks counts: weeks in which the statistic is above the threshold on any
+ * day (Noufaily et al.'s alarm weeks), or weeks in which a warning opens, as the evaluation counts
+ * qrm's: it opens at the threshold and holds while the statistic stays above 2.5/3.5 of it, as qrm's
+ * levels open at z 3.5 and hold down to 2.5.
+ */
+export type Count = 'alarm-weeks' | 'openings';
 
-/** Probability of detection per k and overall (k weighted equally, as in the evaluation). */
+export type Options = { calibrationWeeks?: number; outbreaksPerK?: number; windows?: readonly Window[]; count?: Count };
+
+/** Probability of detection per k and overall (k weighted equally, as in the evaluation), and the threshold per `level/φ`. */
 export function oracle(rng: Rng, design: Design, options: Options = {}) {
-  const { calibrationWeeks = 2000, outbreaksPerK = 300, windows = ORACLE_WINDOWS } = options;
+  const { calibrationWeeks = 2000, outbreaksPerK = 300, windows = ORACLE_WINDOWS, count = 'alarm-weeks' } = options;
+  const thresholds: Record<string, number> = {};
   const found = new Map<number, { hits: number; total: number }>(design.ks.map((k) => [k, { hits: 0, total: 0 }]));
   for (const level of design.levels) {
     for (const phi of design.phis) {
-      const threshold = calibrate(rng, design, windows, level, phi, calibrationWeeks);
+      const threshold: number = count === 'alarm-weeks' ? calibrate(rng, design, windows, level, phi, calibrationWeeks) : calibrateOpenings(rng, design, windows, level, phi, calibrationWeeks);
+      thresholds[`${level}/${phi}`] = threshold;
       for (const k of design.ks) {
         const f = found.get(k)!;
         for (let i = 0; i < outbreaksPerK; i++) {
@@ -49,7 +61,7 @@ export function oracle(rng: Rng, design: Design, options: Options = {}) {
   }
   const byK = Object.fromEntries([...found].map(([k, f]) => [k, f.hits / f.total]));
   const overall = design.ks.reduce((s, k) => s + byK[k]!, 0) / design.ks.length;
-  return { byK, overall };
+  return { byK, overall, thresholds };
 }
 
 /** The daily statistic's 99th percentile over the maximum of a week's seven days, without outbreaks. */
@@ -65,6 +77,46 @@ function calibrate(rng: Rng, design: Design, windows: readonly Window[], level: 
   }
   maxima.sort((a, c) => c - a);
   return maxima[Math.floor(weeks * WEEKLY_FPR)]!;
+}
+
+const SERIES_WEEKS = 26;
+const HOLD = 2.5 / 3.5;
+
+/** The lowest threshold at which warnings open in at most 1 % of outbreak-free weeks, on series half a year long. */
+function calibrateOpenings(rng: Rng, design: Design, windows: readonly Window[], level: number, phi: number, weeks: number): number {
+  const series: Float64Array[] = [];
+  for (let n = 0; n < Math.ceil(weeks / SERIES_WEEKS); n++) {
+    const b = design.baseline(rng, level, phi);
+    const first = b.centreDay + rng.int(-182, 0);
+    const counts = dailyCounts(rng, b, first - longest(windows), first + 7 * SERIES_WEEKS);
+    series.push(Float64Array.from({ length: 7 * SERIES_WEEKS }, (_, d) => statistic(b, windows, counts, first + d)));
+  }
+  const total = series.length * SERIES_WEEKS;
+  const openingWeeks = (threshold: number) => {
+    let n = 0;
+    for (const s of series) {
+      let open = false;
+      let last = -1;
+      for (let d = 0; d < s.length; d++) {
+        const opens: boolean = !open && s[d]! >= threshold;
+        open = open ? s[d]! >= HOLD * threshold : opens;
+        if (opens && Math.floor(d / 7) !== last) {
+          last = Math.floor(d / 7);
+          n++;
+        }
+      }
+    }
+    return n;
+  };
+  // Bisection: the count falls, though not strictly, as the threshold rises.
+  let lo = 0;
+  let hi = 50;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (openingWeeks(mid) <= Math.floor(total * WEEKLY_FPR)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Whether an outbreak starting on a random day alarms from its first case to GRACE_DAYS after its last; undefined for an outbreak of 0 cases. */

@@ -11,7 +11,10 @@ export type Report = {
   description: string;
   series: number;
   pod?: Rate;
+  /** Series-weeks outside episodes in which a warning opened: each one an inspection sent for nothing. */
   fpr?: Rate;
+  /** The same weeks counted when a warning was open at any time in them (metrics.ts, weeklyAlarmFpr). */
+  fprAlarmWeeks?: Rate;
   delay?: { median: number | null; p90: number | null; unit: 'days' | 'hours' };
   /** Finer figures (per outbreak size, per baseline level, ...), one object per row. */
   breakdown: Record<string, string | number | null>[];
