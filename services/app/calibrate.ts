@@ -48,13 +48,12 @@ export async function calibrate(
     const week = weekOf(p);
     for (const c of await scorePass(ch, new Date(from + p * o.stepMs), { alarmZ: SCAN_ALARM_Z })) {
       const cell = `${c.productCode}|${c.regionCode}`;
+      // A left-out week stays blank in the cell's track: no warning opens or stays open in it.
       const s = c.regionLevel === 'county' && !leftOut[week]!.has(cell) ? c.evidence.signals.find((x) => x.source === 'complaints') : undefined;
       if (s) tracks.add(cell, p, { 1: Number(s.observed.windowZ1d), 7: Number(s.observed.windowZ7d), 28: Number(s.observed.windowZ28d) });
     }
     o.onProgress?.(p + 1, passes);
   }
-  // A confirmed cell's track still runs through its left-out weeks, which are not counted: blank them.
-  for (let p = 0; p < passes; p++) for (const cell of leftOut[weekOf(p)]!) tracks.cells.get(cell)?.fill(-32768, 3 * p, 3 * p + 3);
   let cellWeeks = 0;
   for (let k = 0; k < weeks; k++) cellWeeks += await activeCountyCells(ch, new Date(from + (k + 1) * WEEK_MS), [...leftOut[k]!]);
   const share = (n: number) => n / Math.max(cellWeeks, 1);
