@@ -1,7 +1,7 @@
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import { formatAlarmZ, type AlarmZ } from '../transforms/score/alarm.ts';
 import { confirmedWeeks, count, SCAN_ALARM_Z, suggest, Tracks, WEEK_MS } from '../transforms/score/calibrate.ts';
-import { activeCountyCells, confirmedWarnings } from '../transforms/score/calibrate-cells.ts';
+import { activeCountyCells, confirmedWarnings } from '../transforms/score/calibrate-queries.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 
 // `qrm calibrate`: scoring passes over whole weeks of stored data, each seeing only what was known at
