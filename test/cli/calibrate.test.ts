@@ -100,4 +100,14 @@ describe('qrm calibrate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('at least one whole week');
   });
+
+  it('names the option of a bad time or span, without a stack trace', async () => {
+    const time = await qrmOnce(['calibrate', '--from', 'yesterday', '--to', new Date(FROM).toISOString()], { LOG_LEVEL: 'silent' });
+    expect(time.code).not.toBe(0);
+    expect(time.stderr).toContain('--from: not an ISO time');
+    const step = await qrmOnce(['calibrate', '--from', new Date(FROM).toISOString(), '--to', new Date(FROM + 14 * DAY).toISOString(), '--step', '1y'], { LOG_LEVEL: 'silent' });
+    expect(step.code).not.toBe(0);
+    expect(step.stderr).toContain('--step: not a time span');
+    expect(step.stderr).not.toContain('    at ');
+  });
 });

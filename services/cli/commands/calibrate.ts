@@ -3,26 +3,20 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { calibrate, type CalibrationReport, type Measure } from '../../app/calibrate.ts';
 import { connectClickHouse } from '../../clients/clickhouse.ts';
 import { loadConfig } from '../../config/index.ts';
-import { parseSpan } from '../../lib/span.ts';
 import { migrate } from '../../sinks/clickhouse/migrate.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { explainLock, fail } from '../context.ts';
+import { isoTime, span } from '../options.ts';
 
 type Opts = { from: Date; to: Date; step: number; rate: number; measure: Measure; dataDir?: string };
-
-const date = (flag: string) => (v: string) => {
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`${flag}: not an ISO time`);
-  return d;
-};
 
 export function calibrateCommand(program: Command): void {
   program
     .command('calibrate')
     .description("propose county complaint alarm thresholds (QRM_COMPLAINT_ALARM_Z) from the stored data's own weekly warning rate")
-    .requiredOption('--from <iso>', 'first evaluation time', date('--from'))
-    .requiredOption('--to <iso>', 'end of the period; whole weeks from --from are used', date('--to'))
-    .option('--step <span>', 'time between evaluations (1d; 1h or 6h see more of each day)', (v) => parseSpan(v), 86_400_000)
+    .requiredOption('--from <iso>', 'first evaluation time', isoTime('--from'))
+    .requiredOption('--to <iso>', 'end of the period; whole weeks from --from are used', isoTime('--to'))
+    .addOption(new Option('--step <span>', 'time between evaluations (1h or 6h see more of each day)').argParser(span('--step')).default(86_400_000, '1d'))
     .option('--rate <share>', 'share of county cell-weeks allowed to warn', (v) => {
       const n = Number(v);
       if (!(n > 0 && n < 1)) throw new InvalidArgumentError('--rate: a share between 0 and 1, e.g. 0.01');
@@ -41,9 +35,9 @@ Runs a scoring pass at every step, each seeing only what was known at its time, 
 county cell's complaint signal through the warning rule (open at level IV, hold 10 points lower).
 Prints one JSON object: the share of county cell-weeks with a warning opening and with one open at
 the current thresholds, and the current thresholds scaled in proportion to the lowest that keep to
---rate. The weeks of warnings that inspections confirmed (qrm warnings
-outcome with violations) are left out; other genuine outbreaks count as warnings, so the proposal
-errs high. Writes no scores or warnings.`,
+--rate. The weeks of warnings that inspections confirmed (qrm warnings outcome with violations) are
+left out; other genuine outbreaks count as warnings, so the proposal errs high. Writes no scores or
+warnings.`,
     )
     .action(async (opts: Opts) => {
       try {

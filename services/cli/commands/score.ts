@@ -1,21 +1,17 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { warningMessage } from '../../app/score.ts';
 import { runPass } from '../../app/scoring.ts';
 import { connectClickHouse } from '../../clients/clickhouse.ts';
 import { createKafka } from '../../clients/kafka.ts';
 import { migrate } from '../../sinks/clickhouse/migrate.ts';
 import { context, explainLock, fail } from '../context.ts';
+import { isoTime } from '../options.ts';
 
 export function scoreCommand(program: Command): void {
   program
     .command('score')
     .description('run one scoring pass at a given time: scores, warning events, and their messages on qrm.risk.warnings')
-    .requiredOption('--at <iso>', 'evaluation time; only data known before it is used', (v) => {
-      const d = new Date(v);
-      if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('not an ISO time');
-      return d;
-    })
+    .requiredOption('--at <iso>', 'evaluation time; only data known before it is used', isoTime('--at'))
     .option('--no-publish', 'store scores and warning events in ClickHouse only')
     .addHelpText('after', '\nRe-running a pass at the same time gives the same scores and events (idempotent).\nPrints one JSON object: counts per region level and the warning events.')
     .action(async (opts: { at: Date; publish: boolean }) => {

@@ -4,9 +4,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Message, Producer } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../clients/kafka.ts';
-import { parseSpan } from '../../lib/span.ts';
 import { parseIncident, simulate, type Incident, type SimMessage } from '../../simulate/index.ts';
 import { context, fail } from '../context.ts';
+import { span } from '../options.ts';
 
 type Opts = {
   rate: number;
@@ -30,7 +30,7 @@ export function simulateCommand(program: Command): void {
     .command('simulate')
     .description('produce realistic hotline, media and spot-check feeds to Kafka, or to an NDJSON file')
     .option('--rate <n>', 'messages per second of event time, all feeds together', number(0.001, 1e6), 100)
-    .option('--duration <span>', 'event-time span to simulate (90s, 15m, 6h, 7d)', (v) => parseSpan(v), 60_000)
+    .option('--duration <span>', 'event-time span to simulate (90s, 15m, 6h, 7d)', span('--duration'), 60_000)
     .option('--start <iso>', 'event time of the first message (default: now minus the duration)')
     .option('--seed <n>', 'seed: the same seed and options give byte-identical output', number(0, 2 ** 32 - 1), 1)
     .option('--invalid-rate <r>', 'share of deliberately invalid messages', number(0, 1), 0.02)

@@ -5,9 +5,9 @@ import { createKafka } from '../../clients/kafka.ts';
 import type { Config } from '../../config/index.ts';
 import { isProductCode } from '../../domain/catalog.ts';
 import { regionName } from '../../domain/regions.ts';
-import { parseSpan } from '../../lib/span.ts';
 import { addSilence, expireSilence, listSilences } from '../../sinks/notifications/feedback.ts';
 import { context, explainLock, fail } from '../context.ts';
+import { span } from '../options.ts';
 
 // Warnings and silences from the command line. They read and write ClickHouse directly, so in
 // embedded mode they need the data directory to themselves (stop `qrm run`, or use the HTTP API).
@@ -121,7 +121,7 @@ export function silenceCommand(program: Command): void {
     .description('silence notifications (warnings are still scored and recorded)')
     .option('--product <code>', 'product code (default: all products)', productCode)
     .option('--region <prefix>', 'region prefix: 13, 1301 or 130184 (default: everywhere)', regionPrefix)
-    .requiredOption('--for <span>', 'how long: 6h, 3d', (v) => parseSpan(v))
+    .requiredOption('--for <span>', 'how long: 6h, 3d', span('--for'))
     .requiredOption('--author <name>', 'who silences')
     .requiredOption('--reason <text>', 'why')
     .action(async (o: { product?: string; region?: string; for: number; author: string; reason: string }) => {
