@@ -20,7 +20,7 @@ export const SCAN_ALARM_Z: AlarmZ = { 1: ALARM_Z_RANGE.min, 7: ALARM_Z_RANGE.min
 
 const UNSEEN = -32768;
 // z in hundredths, as the evidence rounds it: exact comparisons with thresholds of two decimals, and a
-// sixth of the memory of numbers (a pass of 100k cells, half a year of daily passes: 55 MB).
+// quarter of the memory of numbers (100k cells over half a year of daily passes: 110 MB).
 const hundredths = (z: number) => Math.max(-32767, Math.min(32767, Math.round(z * 100)));
 
 /** Each county cell's window z at every pass: three a pass (1, 7, 28 days), UNSEEN where the cell was not returned. */
