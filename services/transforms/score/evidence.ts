@@ -15,7 +15,7 @@ export type ScoreRow = {
   spotcheck_z: number;
   media_z: number;
   complaint_best: Best;
-  /** Every complaint window's z as [days, z], shortest first. */
+  /** Every complaint window's z as [days, z], in no set order. */
   complaint_windows: [windowDays: number, z: number][];
   c_o1: number;
   c_o7: number;
@@ -57,9 +57,10 @@ export type Evidence = {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-/** { windowZ1d, windowZ7d, windowZ28d }: each window's own z, before its alarm threshold. */
+/** { windowZ1d, windowZ7d, windowZ28d }, always in this order so that a re-run stores the same evidence. */
 function windowsZ(windows: ScoreRow['complaint_windows']): Record<string, number> {
-  return Object.fromEntries(windows.map(([days, z]) => [`windowZ${days}d`, z]));
+  const z = (days: number) => windows.find(([d]) => d === days)?.[1] ?? 0;
+  return { windowZ1d: z(1), windowZ7d: z(7), windowZ28d: z(28) };
 }
 
 export function buildEvidence(r: ScoreRow, samples: Record<string, string[]>): Evidence {

@@ -238,7 +238,8 @@ signals AS (
         maxIf(z_level, source = 'complaints') AS c_z,
         argMaxIf((window_days, o, round(mu, 2), round(phi, 2), round(z, 2), z_expose, exposure_reach, alarm_z), (z_level, -window_days), source = 'complaints') AS complaint_best,
         -- Every complaint window's z, not only the strongest: `qrm calibrate` sets thresholds from them.
-        arraySort(groupArrayIf((window_days, round(z, 2)), source = 'complaints')) AS complaint_windows,
+        -- One array in no set order (evidence.ts orders it): 0.08 s a pass at 100k cells, three maxIf 0.23 s.
+        groupArrayIf((window_days, round(z, 2)), source = 'complaints') AS complaint_windows,
         maxIf(counties, source = 'complaints') AS c_counties,
         max(o1) AS c_o1, max(o7) AS c_o7, max(o28) AS c_o28, max(n7) AS c_n7,
         maxIf(z_level, source = 'media') AS m_z,
