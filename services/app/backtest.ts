@@ -7,7 +7,8 @@ import { decoder } from '../transforms/normalize/decode.ts';
 import { phoneHasher } from '../transforms/normalize/pii.ts';
 import { RowBuffer } from '../transforms/normalize/row-buffer.ts';
 import { columns, lineBuilder, tables } from '../transforms/normalize/rows.ts';
-import { scorePass, type PassOptions } from '../transforms/score/pass.ts';
+import type { AlarmZ } from '../transforms/score/alarm.ts';
+import { scorePass } from '../transforms/score/pass.ts';
 import { step, type OpenWarning, type WarningEvent } from '../transforms/warnings/state.ts';
 import type { Feed } from '../../schemas/feeds/v1/index.ts';
 
@@ -71,14 +72,14 @@ export async function eventSpan(ch: ClickHouse): Promise<{ first: Date; last: Da
 
 export async function evaluate(
   ch: ClickHouse,
-  o: { from: Date; to: Date; stepMs: number; pass?: PassOptions; onEvents: (events: WarningEvent[]) => void; onProgress?: (done: number, total: number) => void; log: Logger },
+  o: { from: Date; to: Date; stepMs: number; alarmZ: AlarmZ; onEvents: (events: WarningEvent[]) => void; onProgress?: (done: number, total: number) => void; log: Logger },
 ): Promise<{ passes: number; events: number }> {
   let open = new Map<string, OpenWarning>();
   const total = Math.floor((o.to.getTime() - o.from.getTime()) / o.stepMs) + 1;
   let events = 0;
   for (let i = 0; i < total; i++) {
     const t = new Date(o.from.getTime() + i * o.stepMs);
-    const cells = await scorePass(ch, t, o.pass);
+    const cells = await scorePass(ch, t, { alarmZ: o.alarmZ });
     const result = step(open, cells, t);
     open = result.open;
     events += result.events.length;

@@ -31,7 +31,7 @@ export function buildScore(config: Config, deps: ScoreDeps): Service & { passAt(
   async function passAt(t: Date): Promise<PassResult> {
     const started = performance.now();
     try {
-      const result = await runPass(deps.ch, t, { alarmZ: config.app.complaintAlarmZ });
+      const result = await runPass(deps.ch, t, config.app.complaintAlarmZ);
       // Stored first, then published: a failed publish is retried by re-running the pass at the
       // same t, which derives the same events (consumers dedupe on warningId + event + evaluatedAt).
       if (result.events.length > 0) await producer.send({ topic: config.kafka.topics.warnings, acks: -1, messages: result.events.map(warningMessage) });

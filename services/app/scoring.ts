@@ -1,7 +1,8 @@
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import { insertRows } from '../sinks/clickhouse/insert.ts';
 import { openWarningsBefore, storeWarningEvents } from '../sinks/warnings/store.ts';
-import { scorePass, scoreRows, type PassOptions, type ScoredCell } from '../transforms/score/pass.ts';
+import type { AlarmZ } from '../transforms/score/alarm.ts';
+import { scorePass, scoreRows, type ScoredCell } from '../transforms/score/pass.ts';
 import { step, type WarningEvent } from '../transforms/warnings/state.ts';
 
 // One live scoring pass at `t`: score every cell, store the scores, advance the warnings from their
@@ -10,8 +11,8 @@ import { step, type WarningEvent } from '../transforms/warnings/state.ts';
 
 export type PassResult = { cells: ScoredCell[]; events: WarningEvent[] };
 
-export async function runPass(ch: ClickHouse, t: Date, options: PassOptions = {}): Promise<PassResult> {
-  const cells = await scorePass(ch, t, options);
+export async function runPass(ch: ClickHouse, t: Date, alarmZ: AlarmZ): Promise<PassResult> {
+  const cells = await scorePass(ch, t, { alarmZ });
   await insertRows(ch, 'risk_scores', scoreRows(t, cells));
   const open = await openWarningsBefore(ch, t);
   const { events } = step(open, cells, t);

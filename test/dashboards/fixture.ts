@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { WarningEventV1 } from '../../schemas/outputs/warning-event.ts';
 import { loadEvents } from '../../services/app/backtest.ts';
 import { runPass } from '../../services/app/scoring.ts';
+import { DEFAULT_ALARM_Z } from '../../services/transforms/score/alarm.ts';
 import type { ClickHouse } from '../../services/clients/clickhouse.ts';
 import { ndjsonLine } from '../../services/cli/commands/simulate.ts';
 import type { Config } from '../../services/config/index.ts';
@@ -59,7 +60,7 @@ export async function fillDatabase(ch: ClickHouse, config: Config, piiKey: strin
   for (let t = to.getTime() - 6 * DAY; t <= to.getTime(); t += 12 * HOUR) {
     const at = new Date(t);
     passes.push(at);
-    events.push(...(await runPass(ch, at)).events);
+    events.push(...(await runPass(ch, at, DEFAULT_ALARM_Z)).events);
   }
   await notify(ch, events, to.getTime());
   const opened = events.find((e) => e.event === 'opened' && e.productCode === incidentCell.product && e.regionCode === incidentCell.region);

@@ -48,7 +48,7 @@ export function backtestCommand(program: Command): void {
             from,
             to,
             stepMs: opts.step,
-            pass: { alarmZ: config.app.complaintAlarmZ },
+            alarmZ: config.app.complaintAlarmZ,
             log,
             onEvents: (events) => {
               for (const e of events) out.write(`${JSON.stringify(e)}\n`);

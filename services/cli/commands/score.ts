@@ -22,7 +22,7 @@ export function scoreCommand(program: Command): void {
         });
         try {
           await migrate(ch, log);
-          const result = await runPass(ch, opts.at, { alarmZ: config.app.complaintAlarmZ });
+          const result = await runPass(ch, opts.at, config.app.complaintAlarmZ);
           if (opts.publish && result.events.length > 0) {
             const producer = createKafka(config.kafka, log, 'score').producer({ allowAutoTopicCreation: true });
             await producer.connect();

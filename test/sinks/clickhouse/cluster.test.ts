@@ -7,6 +7,7 @@ import { connectClickHouse, type ClickHouse } from '../../../services/clients/cl
 import { loadConfig } from '../../../services/config/index.ts';
 import { QrmError } from '../../../services/errors.ts';
 import { runPass } from '../../../services/app/scoring.ts';
+import { DEFAULT_ALARM_Z } from '../../../services/transforms/score/alarm.ts';
 import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
 import { loadMigrations, migrate, renderAll, renderForCluster, shardingKeys } from '../../../services/sinks/clickhouse/migrate.ts';
 import { render } from '../../../services/sinks/clickhouse/sql.ts';
@@ -303,10 +304,10 @@ describe('the cluster DDL in ClickHouse (chDB)', () => {
 
     // A pass stores scores and warning events through the Distributed tables; a second replica
     // running the same pass writes the same rows, which collapse.
-    const first = await runPass(clustered, at);
-    const again = await runPass(clustered, at);
+    const first = await runPass(clustered, at, DEFAULT_ALARM_Z);
+    const again = await runPass(clustered, at, DEFAULT_ALARM_Z);
     expect(again.events).toEqual(first.events);
-    expect((await runPass(single, at)).events).toEqual(first.events);
+    expect((await runPass(single, at, DEFAULT_ALARM_Z)).events).toEqual(first.events);
     const count = async (table: string) =>
       Number(((await (await clustered.client.query({ query: `SELECT count() AS n FROM ${table} WHERE evaluated_at = {t:DateTime64(3, 'UTC')}`, query_params: { t: '2026-10-01 00:00:00.000' }, format: 'JSONEachRow' })).json()) as { n: number }[])[0]!.n);
     expect(await count('risk_scores')).toBe(first.cells.length);

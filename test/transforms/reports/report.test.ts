@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPass } from '../../../services/app/scoring.ts';
+import { DEFAULT_ALARM_Z } from '../../../services/transforms/score/alarm.ts';
 import type { ClickHouse } from '../../../services/clients/clickhouse.ts';
 import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
 import { chTime } from '../../../services/transforms/normalize/rows.ts';
@@ -98,7 +99,7 @@ beforeAll(async () => {
   // A real scoring pass first, on media alone: an exposé in Chenghai opens a real warning in the
   // week. The other rows are written after it so the pass neither sees nor resolves them.
   await insertRows(ch, 'media_items', mediaRows);
-  passEvents = (await runPass(ch, PASS_AT)).events;
+  passEvents = (await runPass(ch, PASS_AT, DEFAULT_ALARM_Z)).events;
   await insertRows(ch, 'warnings', warnings.map(warning));
   await insertRows(ch, 'spot_checks', checks);
   await insertRows(ch, 'products', [{ code: 'evil_product', name_zh: '<b>"毒"&产品</b>', name_en: 'evil', category: 'household', risk_grade: 'A', national_fail_rate: 0.1, typical_failed_items: [] }]);

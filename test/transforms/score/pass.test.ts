@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPass } from '../../../services/app/scoring.ts';
+import { DEFAULT_ALARM_Z } from '../../../services/transforms/score/alarm.ts';
 import type { ClickHouse } from '../../../services/clients/clickhouse.ts';
 import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
 import { scorePass, type ScoredCell } from '../../../services/transforms/score/pass.ts';
@@ -186,14 +187,14 @@ describe('scoring pass', () => {
 
 describe('runPass', () => {
   it('stores scores and warning events idempotently per evaluation time', async () => {
-    const first = await runPass(ch, at);
+    const first = await runPass(ch, at, DEFAULT_ALARM_Z);
     expect(first.events.some((e) => e.event === 'opened' && e.productCode === 'waterproof_membrane')).toBe(true);
-    const again = await runPass(ch, at);
+    const again = await runPass(ch, at, DEFAULT_ALARM_Z);
     expect(again.events).toEqual(first.events);
     expect(await count(ch, `SELECT count() FROM warnings WHERE evaluated_at = {t:DateTime64(3, 'UTC')}`, { t: '2026-10-01 00:00:00.000' })).toBe(first.events.length);
     expect(await count(ch, `SELECT count() FROM risk_scores WHERE evaluated_at = {t:DateTime64(3, 'UTC')}`, { t: '2026-10-01 00:00:00.000' })).toBe(first.cells.length);
     // The next pass continues the same warnings instead of opening them again.
-    const next = await runPass(ch, new Date(T + hours(1)));
+    const next = await runPass(ch, new Date(T + hours(1)), DEFAULT_ALARM_Z);
     expect(next.events.filter((e) => e.event === 'opened' && e.productCode === 'waterproof_membrane' && e.regionLevel === 'county')).toEqual([]);
   });
 });
