@@ -46,21 +46,22 @@ export async function calibrate(
   const tracks = new Tracks(passes);
   for (let p = 0; p < passes; p++) {
     const week = weekOf(p);
-    for (const c of await scorePass(ch, new Date(from + p * o.stepMs), { alarmZ: SCAN_ALARM_Z })) {
+    for (const c of await scorePass(ch, new Date(from + p * o.stepMs), { alarmZ: SCAN_ALARM_Z, samples: false })) {
       const cell = `${c.productCode}|${c.regionCode}`;
       // A left-out week stays blank in the cell's track: no warning opens or stays open in it.
       const s = c.regionLevel === 'county' && !leftOut[week]!.has(cell) ? c.evidence.signals.find((x) => x.source === 'complaints') : undefined;
-      if (s) tracks.add(cell, p, { 1: Number(s.observed.windowZ1d), 7: Number(s.observed.windowZ7d), 28: Number(s.observed.windowZ28d) });
+      if (s) tracks.add(cell, p, { 1: Number(s.observed.windowZ1d), 7: Number(s.observed.windowZ7d), 28: Number(s.observed.windowZ28d) }, Number(s.observed.concentration));
     }
     o.onProgress?.(p + 1, passes);
   }
   let cellWeeks = 0;
-  for (let k = 0; k < weeks; k++) cellWeeks += await activeCountyCells(ch, new Date(from + (k + 1) * WEEK_MS), [...leftOut[k]!]);
+  for (let k = 0; k < weeks; k++) cellWeeks += await activeCountyCells(ch, new Date(from + k * WEEK_MS), new Date(from + (k + 1) * WEEK_MS), [...leftOut[k]!]);
   const share = (n: number) => n / Math.max(cellWeeks, 1);
   const counted = (a: AlarmZ) => count(tracks, weekOf, a);
   const ratesOf = (a: AlarmZ, c = counted(a)): Rates => ({ alarmZ: formatAlarmZ(a), openings: c.openings, openingRate: share(c.openings), alarmWeeks: c.alarmWeeks, alarmWeekRate: share(c.alarmWeeks) });
   const now = counted(o.alarmZ);
-  const proposal = suggest((a) => (o.measure === 'openings' ? counted(a).openings : counted(a).alarmWeeks), Math.floor(o.rate * cellWeeks), o.alarmZ);
+  // The epsilon keeps 0.29 × 100 from flooring to 28.
+  const proposal = suggest((a) => (o.measure === 'openings' ? counted(a).openings : counted(a).alarmWeeks), Math.floor(o.rate * cellWeeks + 1e-9), o.alarmZ);
   return {
     from: o.from.toISOString(),
     to: new Date(end).toISOString(),

@@ -10,11 +10,16 @@ export const isoTime = (flag: string) => (v: string): Date => {
   return d;
 };
 
-/** A time span option, e.g. --step 1d; commander reports the error instead of a stack trace. */
-export const span = (flag: string) => (v: string): number => {
+/** A time span option, e.g. --step 1d, of at least 1 ms and at most `maxMs`; commander reports the error instead of a stack trace. */
+export const span = (flag: string, maxMs = Infinity) => (v: string): number => {
+  let ms: number;
   try {
-    return parseSpan(v);
+    ms = parseSpan(v);
   } catch (err) {
     throw new InvalidArgumentError(`${flag}: ${(err as Error).message}`);
   }
+  // A step of 0 would loop for ever.
+  if (ms < 1) throw new InvalidArgumentError(`${flag}: must be longer than 0`);
+  if (ms > maxMs) throw new InvalidArgumentError(`${flag}: at most ${maxMs / 86_400_000} days`);
+  return ms;
 };

@@ -78,7 +78,6 @@ describe('qrm calibrate', () => {
     expect(report.current.alarmZ).toBe('1d=3.5,7d=3.05,28d=4.25');
     // The first cell's surge opens a warning at least.
     expect(report.current.openings).toBeGreaterThanOrEqual(1);
-    expect(report.current.alarmWeeks).toBeGreaterThanOrEqual(report.current.openings);
     expect(report.current.byWindow['1d']).toBeGreaterThan(0);
     const suggested = report.suggested!;
     expect(suggested.openings).toBeLessThanOrEqual(Math.floor(0.05 * report.cellWeeks));
@@ -109,5 +108,7 @@ describe('qrm calibrate', () => {
     expect(step.code).not.toBe(0);
     expect(step.stderr).toContain('--step: not a time span');
     expect(step.stderr).not.toContain('    at ');
+    const zero = await qrmOnce(['calibrate', '--from', new Date(FROM).toISOString(), '--to', new Date(FROM + 14 * DAY).toISOString(), '--step', '0'], { LOG_LEVEL: 'silent' });
+    expect(zero.stderr).toContain('--step: must be longer than 0');
   });
 });

@@ -19,6 +19,7 @@ describe('app config: QRM_COMPLAINT_ALARM_Z', () => {
     ['1d=3.5,7d=3.05,7d=3.1,28d=4.25', /7d given twice/],
     ['1d=3.5,7d=1.5,28d=4.25', /7d=1.5 is outside 2–10/],
     ['1d:3.5,7d:3.05,28d:4.25', /is not <days>d=<z>/],
+    ['1d=3.555,7d=3.05,28d=4.25', /at most two decimals/],
   ])('rejects %s, naming the variable', (value, reason) => {
     expect(() => loadConfig(env({ QRM_COMPLAINT_ALARM_Z: value }))).toThrow(/QRM_COMPLAINT_ALARM_Z/);
     expect(() => loadConfig(env({ QRM_COMPLAINT_ALARM_Z: value }))).toThrow(reason);

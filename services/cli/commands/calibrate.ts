@@ -16,7 +16,8 @@ export function calibrateCommand(program: Command): void {
     .description("propose county complaint alarm thresholds (QRM_COMPLAINT_ALARM_Z) from the stored data's own weekly warning rate")
     .requiredOption('--from <iso>', 'first evaluation time', isoTime('--from'))
     .requiredOption('--to <iso>', 'end of the period; whole weeks from --from are used', isoTime('--to'))
-    .addOption(new Option('--step <span>', 'time between evaluations (1h or 6h see more of each day)').argParser(span('--step')).default(86_400_000, '1d'))
+    // More than a week would leave weeks without a pass, still counted in the denominator.
+    .addOption(new Option('--step <span>', 'time between evaluations, at most 7d (1h or 6h see more of each day)').argParser(span('--step', 7 * 86_400_000)).default(86_400_000, '1d'))
     .option('--rate <share>', 'share of county cell-weeks allowed to warn', (v) => {
       const n = Number(v);
       if (!(n > 0 && n < 1)) throw new InvalidArgumentError('--rate: a share between 0 and 1, e.g. 0.01');
@@ -80,7 +81,7 @@ function summary(r: CalibrationReport): string {
   const rates = (x: CalibrationReport['suggested'] & object) =>
     `${x.openings} cell-weeks with an opening (${pct(x.openingRate)}), ${x.alarmWeeks} with a warning open (${pct(x.alarmWeekRate)})`;
   const lines = [
-    `${r.weeks} weeks from ${r.from} to ${r.to}, ${r.passes} passes, ${r.cellWeeks} county cell-weeks; left out: ${r.confirmed.cellWeeksLeftOut} of the ${r.confirmed.warnings} warnings inspections confirmed`,
+    `${r.weeks} weeks from ${r.from} to ${r.to}, ${r.passes} passes, ${r.cellWeeks} county cell-weeks; left out ${r.confirmed.cellWeeksLeftOut} cell-weeks for the ${r.confirmed.warnings} warnings inspections confirmed`,
     `current   ${r.current.alarmZ}: ${rates(r.current)}; a window at its threshold: 1d ${pct(r.current.byWindow['1d'])}, 7d ${pct(r.current.byWindow['7d'])}, 28d ${pct(r.current.byWindow['28d'])}`,
     r.suggested
       ? `suggested ${r.suggested.alarmZ}: ${rates(r.suggested)}; target ${r.target.measure} ${pct(r.target.rate)}\nset QRM_COMPLAINT_ALARM_Z=${r.suggested.alarmZ}`

@@ -21,8 +21,9 @@ export function formatAlarmZ(a: AlarmZ): string {
 export function parseAlarmZ(text: string): { ok: true; value: AlarmZ } | { ok: false; reason: string } {
   const found = new Map<number, number>();
   for (const part of text.split(',')) {
-    const m = /^\s*(\d+)d\s*=\s*([0-9]+(?:\.[0-9]+)?)\s*$/.exec(part);
-    if (!m) return { ok: false, reason: `"${part.trim()}" is not <days>d=<z>` };
+    // Two decimals at most, as calibrate prints them and as it replays them.
+    const m = /^\s*(\d+)d\s*=\s*([0-9]+(?:\.[0-9]{1,2})?)\s*$/.exec(part);
+    if (!m) return { ok: false, reason: `"${part.trim()}" is not <days>d=<z> with at most two decimals` };
     const days = Number(m[1]);
     const z = Number(m[2]);
     if (!(ALARM_WINDOWS as readonly number[]).includes(days)) return { ok: false, reason: `no ${days}-day window (windows: ${ALARM_WINDOWS.join(', ')} days)` };

@@ -1,4 +1,4 @@
-import { ALARM_WINDOWS, ALARM_Z_RANGE, type AlarmZ } from './alarm.ts';
+import { ALARM_WINDOWS, ALARM_Z_RANGE, type AlarmWindow, type AlarmZ } from './alarm.ts';
 import { levelFor, levelHeld } from './levels.ts';
 
 // Recalibrating the county complaint thresholds on stored data (`qrm calibrate`). Every pass's window
@@ -19,22 +19,28 @@ export const WEEK_MS = 7 * DAY_MS;
 export const SCAN_ALARM_Z: AlarmZ = { 1: ALARM_Z_RANGE.min, 7: ALARM_Z_RANGE.min, 28: ALARM_Z_RANGE.min };
 
 const UNSEEN = -32768;
-// z in hundredths, as the evidence rounds it: exact comparisons with thresholds of two decimals, and a
-// quarter of the memory of numbers (100k cells over half a year of daily passes: 110 MB).
+// z in hundredths, as the evidence rounds it (live scoring uses the unrounded z, so the two can differ
+// within 0.005 of a threshold), in a quarter of the memory of numbers: 100k cells over half a year of
+// daily passes, 150 MB.
 const hundredths = (z: number) => Math.max(-32767, Math.min(32767, Math.round(z * 100)));
 
-/** Each county cell's window z at every pass: three a pass (1, 7, 28 days), UNSEEN where the cell was not returned. */
+/**
+ * Each county cell's window z at every pass, four numbers a pass: the 1-, 7- and 28-day z and the
+ * concentration factor (score.sql's ×1.25 when one enterprise is named by most callers), in
+ * hundredths; UNSEEN where the cell was not returned.
+ */
 export class Tracks {
   readonly cells = new Map<string, Int16Array>();
   constructor(readonly passes: number) {}
 
-  add(cell: string, pass: number, z: Readonly<Record<(typeof ALARM_WINDOWS)[number], number>>): void {
+  add(cell: string, pass: number, z: Readonly<Record<AlarmWindow, number>>, concentration = 1): void {
     let track = this.cells.get(cell);
     if (!track) {
-      track = new Int16Array(3 * this.passes).fill(UNSEEN);
+      track = new Int16Array(4 * this.passes).fill(UNSEEN);
       this.cells.set(cell, track);
     }
-    ALARM_WINDOWS.forEach((w, i) => (track[3 * pass + i] = hundredths(z[w])));
+    ALARM_WINDOWS.forEach((w, i) => (track[4 * pass + i] = hundredths(z[w])));
+    track[4 * pass + 3] = hundredths(concentration);
   }
 }
 
@@ -44,7 +50,7 @@ export type Counts = {
   /** Cell-weeks in which a warning is open at some pass. */
   alarmWeeks: number;
   /** Cell-weeks in which each window on its own reaches its threshold. */
-  byWindow: Record<(typeof ALARM_WINDOWS)[number], number>;
+  byWindow: Record<AlarmWindow, number>;
 };
 
 /** What the complaint signal alone would do at `alarmZ`, pass by pass; `weekOf` maps a pass to its week. */
@@ -58,10 +64,11 @@ export function count(tracks: Tracks, weekOf: (pass: number) => number, alarmZ: 
     const lastHit = [-1, -1, -1];
     for (let p = 0; p < tracks.passes; p++) {
       const week = weekOf(p);
-      // The complaint z as score.sql makes it: each window's z × 3.5 / its threshold, the largest.
+      // The complaint z as score.sql makes it: each window's z × 3.5 / its threshold, the largest,
+      // capped at 10, times the concentration factor.
       let z = 0;
       for (let i = 0; i < 3; i++) {
-        const zi = track[3 * p + i]!;
+        const zi = track[4 * p + i]!;
         if (zi === UNSEEN) continue;
         z = Math.max(z, (zi * 3.5) / threshold[i]!);
         if (zi >= threshold[i]! && lastHit[i] !== week) {
@@ -69,8 +76,9 @@ export function count(tracks: Tracks, weekOf: (pass: number) => number, alarmZ: 
           c.byWindow[ALARM_WINDOWS[i]!]++;
         }
       }
-      // score = 10 × (z − 0.5) with z capped at 10, to one decimal, as score.sql rounds it.
-      const score = Math.round(10 * (10 * (Math.min(10, z) - 0.5))) / 10;
+      const factor = track[4 * p + 3] === UNSEEN ? 1 : track[4 * p + 3]! / 100;
+      // score = 10 × (z − 0.5), to one decimal, as score.sql rounds it.
+      const score = Math.round(10 * (10 * (Math.min(10, z) * factor - 0.5))) / 10;
       const opens: boolean = !open && levelFor(score) !== undefined;
       open = open ? levelHeld(score) !== undefined : opens;
       if (opens && lastOpening !== week) {

@@ -79,7 +79,7 @@ export function buildEvidence(r: ScoreRow, samples: Record<string, string[]>): E
       source: 'complaints',
       z: r2(r.complaint_z),
       contribution: share(r.complaint_z),
-      observed: { windowDays, weightedVoices: observed, windowZ, ...windowsZ(r.complaint_windows), voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7, callers7d: r.c_callers7 },
+      observed: { windowDays, weightedVoices: observed, windowZ, ...windowsZ(r.complaint_windows), voices1d: r.c_o1, voices7d: r.c_o7, voices28d: r.c_o28, complaints7d: r.c_n7, callers7d: r.c_callers7, concentration: concentrated ? 1.25 : 1 },
       expected: { weightedVoices: expected, dispersion, windowAlarmZ: alarmZ },
       findings,
     });

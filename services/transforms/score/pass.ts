@@ -30,21 +30,22 @@ const sql = (name: string) => sqlFile(import.meta.url, name);
 const scoreSql = sql('score.sql');
 const samplesSql = sql('samples.sql');
 
-export type PassOptions = { alarmZ?: AlarmZ };
+/** alarmZ: the county complaint thresholds (defaults to qrm's); samples: false skips the sample record ids (calibrate reads none). */
+export type PassOptions = { alarmZ?: AlarmZ; samples?: boolean };
 
 export async function scorePass(ch: ClickHouse, t: Date, options: PassOptions = {}): Promise<ScoredCell[]> {
   return scoreWithHistory(ch, t, await sealHistory(ch, t), options);
 }
 
 /** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
-export async function scoreWithHistory(ch: ClickHouse, t: Date, history: History, { alarmZ = DEFAULT_ALARM_Z }: PassOptions = {}): Promise<ScoredCell[]> {
+export async function scoreWithHistory(ch: ClickHouse, t: Date, history: History, { alarmZ = DEFAULT_ALARM_Z, samples: withSamples = true }: PassOptions = {}): Promise<ScoredCell[]> {
   const rs = await ch.client.query({
     query: render(scoreSql, ch.database),
     query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ) },
     format: 'JSONEachRow',
   });
   const rows = (await rs.json()) as (ScoreRow & { region_level: RegionLevel })[];
-  const samples = await sampleIds(ch, t, rows.filter((r) => levelFor(r.score) !== undefined));
+  const samples = withSamples ? await sampleIds(ch, t, rows.filter((r) => levelFor(r.score) !== undefined)) : new Map<string, Record<string, string[]>>();
   return rows.map((r) => ({
     productCode: r.product_code,
     regionCode: r.region_code,

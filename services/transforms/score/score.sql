@@ -1,10 +1,11 @@
 -- One scoring pass at evaluation time {t}, every region level at once: a cell is a product in a county
 -- (6-digit code), a prefecture (its first 4 digits) or a province (first 2); rollups add their
 -- counties' data up, counting a caller or an item once. A pure function of the stored aggregates,
--- {t} and the county complaint windows' alarm thresholds ({alarm_z_1d} etc.): complete hours before {t} only (complaints, media), complete days before {t} only (spot checks
--- by UTC day, as spot_checks_daily is bucketed; complaint history by Beijing day, below), so a pass
--- sees exactly what was known at {t} and re-running it gives the same rows. The statistics are
--- explained in docs/scoring.md.
+-- {t} and the county complaint windows' alarm thresholds ({alarm_z_1d} etc.): complete hours before
+-- {t} only (complaints, media), complete days before {t} only (spot checks by UTC day, as
+-- spot_checks_daily is bucketed; complaint history by Beijing day, below), so a pass sees exactly
+-- what was known at {t} and re-running it gives the same rows. The statistics are explained in
+-- docs/scoring.md.
 --
 -- Observed windows (1, 7, 28 days) are the 24-hour spans ending at the last complete hour before {t},
 -- exact distinct counts from the hourly states. Complaint history (the baselines) is by Beijing day:

@@ -33,6 +33,16 @@ describe('count', () => {
     expect(count(t, weekOf, DEFAULT_ALARM_Z)).toEqual({ openings: 3, alarmWeeks: 4, byWindow: { 1: 1, 7: 1, 28: 1 } });
   });
 
+  it('applies the concentration factor as score.sql does, after the cap', () => {
+    // 7-day z 2.8 is z 3.21 (score 27.1): no warning; concentrated, 4.01 (score 35.1): one.
+    const plain = new Tracks(14);
+    const concentrated = new Tracks(14);
+    plain.add('e', 3, { 1: 0, 7: 2.8, 28: 0 });
+    concentrated.add('e', 3, { 1: 0, 7: 2.8, 28: 0 }, 1.25);
+    expect(count(plain, weekOf, DEFAULT_ALARM_Z).openings).toBe(0);
+    expect(count(concentrated, weekOf, DEFAULT_ALARM_Z)).toEqual({ openings: 1, alarmWeeks: 1, byWindow: { 1: 0, 7: 0, 28: 0 } });
+  });
+
   it('measures each window against the thresholds it is given', () => {
     // At 7 days 3.04, cell d opens too; at 1 day 4.5, cell b no longer does.
     expect(count(t, weekOf, { 1: 4.5, 7: 3.04, 28: 4.25 })).toEqual({ openings: 3, alarmWeeks: 3, byWindow: { 1: 0, 7: 2, 28: 1 } });
