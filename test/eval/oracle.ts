@@ -5,7 +5,7 @@ import { DAY_MS, dayStart } from './time.ts';
 // What any detector could at best achieve on the outbreak design, as a yardstick for qrm's POD. The
 // oracle knows every series' exact expected daily count and dispersion, so it has no baseline to
 // estimate, and each day it tests the 7-, 14-, 21- and 28-day windows ending that day. Its threshold
-// is set by simulation, per baseline level and φ, so that exactly 1 % of outbreak-free weeks alarm,
+// is set by simulation, per baseline level and φ, so that at most 1 % of outbreak-free weeks alarm,
 // counted as the evaluation counts qrm's false warnings (openings) or as Noufaily et al. count
 // alarms (alarm weeks).
 // It is a yardstick, not a proven bound, but what it misses of the small outbreaks is too few cases
@@ -108,7 +108,8 @@ function calibrateOpenings(rng: Rng, design: Design, windows: readonly Window[],
     }
     return n;
   };
-  // Bisection: the count falls, though not strictly, as the threshold rises.
+  // Bisection. The count is not monotone in the threshold (with hysteresis a higher one can split one
+  // warning into two openings), so this finds a threshold at the 1 % boundary, not the lowest.
   let lo = 0;
   let hi = 50;
   for (let i = 0; i < 40; i++) {
