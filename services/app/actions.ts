@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import type { ClickHouse } from '../clients/clickhouse.ts';
 import { recordFeedback } from '../sinks/notifications/feedback.ts';
 import { storeWarningEvents } from '../sinks/warnings/store.ts';
-import { chTime } from '../transforms/normalize/rows.ts';
+import { chTime, chTimeMs } from '../transforms/normalize/rows.ts';
 import type { Level } from '../transforms/score/levels.ts';
 import type { RegionLevel } from '../transforms/score/pass.ts';
 import type { WarningEvent } from '../transforms/warnings/state.ts';
@@ -70,7 +70,7 @@ export async function acknowledge(ch: ClickHouse, producer: Producer | undefined
     level: w.level,
     previousLevel: w.level,
     score: w.score,
-    openedAt: new Date(`${w.opened_at.replace(' ', 'T')}Z`).toISOString(),
+    openedAt: new Date(chTimeMs(w.opened_at)).toISOString(),
     evidence: null,
   };
   await recordFeedback(ch, { warningId, kind: 'ack', author: by, comment }, now);

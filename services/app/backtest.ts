@@ -6,7 +6,7 @@ import { readEvents } from '../sources/ndjson/events-file.ts';
 import { decoder } from '../transforms/normalize/decode.ts';
 import { phoneHasher } from '../transforms/normalize/pii.ts';
 import { RowBuffer } from '../transforms/normalize/row-buffer.ts';
-import { columns, lineBuilder, tables } from '../transforms/normalize/rows.ts';
+import { chTimeMs, columns, lineBuilder, tables } from '../transforms/normalize/rows.ts';
 import type { AlarmZ } from '../transforms/score/alarm.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 import { step, type OpenWarning, type WarningEvent } from '../transforms/warnings/state.ts';
@@ -67,7 +67,7 @@ export async function eventSpan(ch: ClickHouse): Promise<{ first: Date; last: Da
   });
   const [row] = (await rs.json()) as { first: string; last: string }[];
   if (!row || row.first.startsWith('1970')) return undefined;
-  return { first: new Date(`${row.first.replace(' ', 'T')}Z`), last: new Date(`${row.last.replace(' ', 'T')}Z`) };
+  return { first: new Date(chTimeMs(row.first)), last: new Date(chTimeMs(row.last)) };
 }
 
 export async function evaluate(

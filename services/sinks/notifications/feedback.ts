@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouse } from '../../clients/clickhouse.ts';
-import { chTime } from '../../transforms/normalize/rows.ts';
+import { chTime, chTimeMs } from '../../transforms/normalize/rows.ts';
 import type { Silence } from '../../transforms/alerting/intents.ts';
 import { insertRows } from '../clickhouse/insert.ts';
 
@@ -51,8 +51,8 @@ export const toSilence = (r: SilenceRow): Silence => ({
   silenceId: r.silence_id,
   productCode: r.product_code,
   regionPrefix: r.region_prefix,
-  startsAt: Date.parse(`${r.starts_at.replace(' ', 'T')}Z`),
-  endsAt: Date.parse(`${r.ends_at.replace(' ', 'T')}Z`),
+  startsAt: chTimeMs(r.starts_at),
+  endsAt: chTimeMs(r.ends_at),
 });
 
 export type Feedback = { warningId: string; kind: 'ack' | 'outcome'; author: string; comment: string; enterprisesInspected?: number; violationsFound?: number };

@@ -1,5 +1,5 @@
 import type { ClickHouse } from '../../clients/clickhouse.ts';
-import { chTime } from '../../transforms/normalize/rows.ts';
+import { chTime, chTimeMs } from '../../transforms/normalize/rows.ts';
 import { isSilenced, notificationId, type Intent } from '../../transforms/alerting/intents.ts';
 import type { Routes } from '../../transforms/routing/index.ts';
 import { acknowledgedWarnings, listSilences, toSilence } from './feedback.ts';
@@ -40,7 +40,7 @@ export async function scheduleFollowUps(ch: ClickHouse, routes: Routes, partitio
     if (acked.has(r.warning_id) || !r.sent_at) continue;
     const event = eventOf(r);
     if (isSilenced({ ...event, evaluatedAt: new Date(now).toISOString() }, silences)) continue;
-    const age = now - Date.parse(`${r.sent_at.replace(' ', 'T')}Z`);
+    const age = now - chTimeMs(r.sent_at);
     const base = { event, status: 'pending' as const, dueAt: now, repeatIntervalMinutes: 0, escalateAfterMinutes: 0, escalateTo: '', sourcePartition: r.source_partition };
     if (r.repeat_interval_minutes > 0) {
       const reminder = Math.floor(age / (r.repeat_interval_minutes * 60_000));

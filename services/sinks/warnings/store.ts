@@ -1,6 +1,6 @@
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { insertRows } from '../clickhouse/insert.ts';
-import { chTime } from '../../transforms/normalize/rows.ts';
+import { chTime, chTimeMs } from '../../transforms/normalize/rows.ts';
 import type { Level } from '../../transforms/score/levels.ts';
 import type { RegionLevel } from '../../transforms/score/pass.ts';
 import { cellKey, type OpenWarning, type WarningEvent } from '../../transforms/warnings/state.ts';
@@ -50,7 +50,7 @@ export async function openWarningsBefore(ch: ClickHouse, t: Date): Promise<Map<s
       regionCode: r.region_code,
       regionLevel: r.region_level,
       level: r.level,
-      openedAt: new Date(`${r.opened_at.replace(' ', 'T')}Z`).toISOString(),
+      openedAt: new Date(chTimeMs(r.opened_at)).toISOString(),
     };
     open.set(cellKey(w), w);
   }

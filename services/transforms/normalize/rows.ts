@@ -70,6 +70,11 @@ export function chTime(ms: number): string {
   return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}:${two(second)}.${three(rest - second * 1_000)}`;
 }
 
+/** The epoch milliseconds of ClickHouse DateTime64 text in UTC ("2026-10-01 00:00:00.000"), chTime's inverse; NaN if it is none. */
+export function chTimeMs(s: string): number {
+  return Date.parse(`${s.replace(' ', 'T')}Z`);
+}
+
 // Every message of a Kafka batch shares its topic, partition and ingestion time: encode that once
 // per batch, not once per row.
 let lastPosition: { topic: string; partition: number; ingestedAt: number } | undefined;

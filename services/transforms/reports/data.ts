@@ -2,7 +2,7 @@ import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { QrmError } from '../../errors.ts';
 import { classifyClickHouseError } from '../../sinks/clickhouse/insert.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
-import { chTime } from '../normalize/rows.ts';
+import { chTime, chTimeMs } from '../normalize/rows.ts';
 import { levels, type Level } from '../score/levels.ts';
 import type { RegionLevel } from '../score/pass.ts';
 import { beijingDate, periodsFor, trendDays, trendStart } from './period.ts';
@@ -242,10 +242,10 @@ async function query<T>(ch: ClickHouse, name: string, text: string, params: Reco
   }
 }
 
-/** ClickHouse DateTime64 text in UTC ("2026-10-01 00:00:00.000") to a Date. */
+/** ClickHouse DateTime64 text in UTC to a Date, or null when it is none. */
 function fromCh(s: string): Date | null {
-  const d = new Date(`${s.replace(' ', 'T')}Z`);
-  return Number.isNaN(d.getTime()) ? null : d;
+  const ms = chTimeMs(s);
+  return Number.isNaN(ms) ? null : new Date(ms);
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;

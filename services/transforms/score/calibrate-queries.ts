@@ -1,6 +1,6 @@
 import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
-import { chTime } from '../normalize/rows.ts';
+import { chTime, chTimeMs } from '../normalize/rows.ts';
 
 // What `qrm calibrate` reads besides the passes: how many county cells each week could warn on, and
 // which warnings inspections confirmed.
@@ -21,6 +21,5 @@ type Confirmed = { cell: string; openedAt: number; resolvedAt: number | undefine
 export async function confirmedWarnings(ch: ClickHouse, to: Date): Promise<Confirmed[]> {
   const rs = await ch.client.query({ query: render(confirmedSql, ch.database), query_params: { to: chTime(to.getTime()) }, format: 'JSONEachRow' });
   const rows = (await rs.json()) as { product_code: string; region_code: string; opened: string; resolved: string | null }[];
-  const time = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
-  return rows.map((r) => ({ cell: `${r.product_code}|${r.region_code}`, openedAt: time(r.opened), resolvedAt: r.resolved === null ? undefined : time(r.resolved) }));
+  return rows.map((r) => ({ cell: `${r.product_code}|${r.region_code}`, openedAt: chTimeMs(r.opened), resolvedAt: r.resolved === null ? undefined : chTimeMs(r.resolved) }));
 }

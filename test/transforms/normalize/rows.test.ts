@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HotlineRecord, MediaRecord, SpotcheckRecord } from '../../../schemas/feeds/v1/index.ts';
-import { chTime, columns, hotlineLine, mediaLine, spotcheckLine } from '../../../services/transforms/normalize/rows.ts';
+import { chTime, chTimeMs, columns, hotlineLine, mediaLine, spotcheckLine } from '../../../services/transforms/normalize/rows.ts';
 
 // Rows are encoded by hand as JSONCompactEachRow lines: each value must land under its column and
 // survive JSON escaping, whatever the free text holds.
@@ -62,5 +62,12 @@ describe('row lines', () => {
     const samples = [0, 951_782_400_000, 4_107_542_399_999, 253_402_300_799_999, -1, 1_700_000_000_000.5];
     for (let i = 0; i < 20_000; i++) samples.push(Math.floor(Math.random() * 253_402_300_800_000));
     for (const ms of samples) expect(chTime(ms), String(ms)).toBe(iso(ms));
+  });
+
+  it('chTimeMs reads back what chTime writes, and says NaN to what is no time', () => {
+    for (const ms of [0, 951_782_400_000, 1_700_000_000_123, 253_402_300_799_999]) expect(chTimeMs(chTime(ms))).toBe(ms);
+    // ClickHouse also writes DateTime64 without milliseconds when the column has none.
+    expect(chTimeMs('2026-10-01 08:30:00')).toBe(Date.UTC(2026, 9, 1, 8, 30));
+    expect(chTimeMs('not a time')).toBeNaN();
   });
 });
