@@ -69,18 +69,10 @@ export const pod = (d: readonly Detection[]): Rate => rate(d.filter((x) => x.del
  * share in which the series' cell opened a warning at its own region level.
  */
 export function weeklyFpr(series: readonly Series[], warnings: ReadonlyMap<string, WarningEvent[]>, from: number, to: number, afterMs: number): Rate {
-  let weeks = 0;
-  let flagged = 0;
-  for (const s of series) {
+  return outbreakFreeWeeks(series, from, to, afterMs, (s) => {
     const opened = (warnings.get(cellOf(s)) ?? []).filter((w) => w.event === 'opened').map((w) => Date.parse(w.evaluatedAt));
-    for (let w0 = from; w0 + 7 * DAY_MS <= to + DAY_MS; w0 += 7 * DAY_MS) {
-      const w1 = w0 + 7 * DAY_MS;
-      if (s.episodes.some((e) => e.start < w1 && e.end + afterMs >= w0)) continue;
-      weeks++;
-      if (opened.some((t) => t >= w0 && t < w1)) flagged++;
-    }
-  }
-  return rate(flagged, weeks);
+    return (w0, w1) => opened.some((t) => t >= w0 && t < w1);
+  });
 }
 
 /**
@@ -90,18 +82,26 @@ export function weeklyFpr(series: readonly Series[], warnings: ReadonlyMap<strin
  * three times here and once in weeklyFpr.
  */
 export function weeklyAlarmFpr(series: readonly Series[], warnings: ReadonlyMap<string, WarningEvent[]>, from: number, to: number, afterMs: number): Rate {
-  let weeks = 0;
-  let flagged = 0;
-  for (const s of series) {
+  return outbreakFreeWeeks(series, from, to, afterMs, (s) => {
     const spans = openSpans(warnings.get(cellOf(s)) ?? []);
+    return (w0, w1) => spans.some(([a, b]) => a < w1 && b >= w0);
+  });
+}
+
+/** The share of the series-weeks in [from, to] clear of episodes (and `afterMs` after one) that `flagged(series)` flags. */
+function outbreakFreeWeeks(series: readonly Series[], from: number, to: number, afterMs: number, flagged: (s: Series) => (w0: number, w1: number) => boolean): Rate {
+  let weeks = 0;
+  let hits = 0;
+  for (const s of series) {
+    const flags = flagged(s);
     for (let w0 = from; w0 + 7 * DAY_MS <= to + DAY_MS; w0 += 7 * DAY_MS) {
       const w1 = w0 + 7 * DAY_MS;
       if (s.episodes.some((e) => e.start < w1 && e.end + afterMs >= w0)) continue;
       weeks++;
-      if (spans.some(([a, b]) => a < w1 && b >= w0)) flagged++;
+      if (flags(w0, w1)) hits++;
     }
   }
-  return rate(flagged, weeks);
+  return rate(hits, weeks);
 }
 
 /** [opened, resolved] of each warning in `events` (time-ordered); Infinity while still open. */

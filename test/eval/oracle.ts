@@ -1,4 +1,5 @@
 import type { Rng } from '../../services/simulate/rng.ts';
+import { hysteresis, thresholds } from '../../services/transforms/score/levels.ts';
 import { dailyCounts, dailyMean, outbreakTimes, type Baseline } from './model.ts';
 import { DAY_MS, dayStart } from './time.ts';
 
@@ -80,7 +81,10 @@ function calibrate(rng: Rng, design: Design, windows: readonly Window[], level: 
 }
 
 const SERIES_WEEKS = 26;
-const HOLD = 2.5 / 3.5;
+// qrm's hold as a share of its opening threshold, on the z scale: score = 10 × (z − 0.5), level IV
+// opens at its threshold (z 3.5) and holds down to `hysteresis` points lower (z 2.5).
+const zOfScore = (score: number) => score / 10 + 0.5;
+const HOLD = zOfScore(thresholds.IV - hysteresis) / zOfScore(thresholds.IV);
 
 /** The lowest threshold at which warnings open in at most 1 % of outbreak-free weeks, on series half a year long. */
 function calibrateOpenings(rng: Rng, design: Design, windows: readonly Window[], level: number, phi: number, weeks: number): number {
