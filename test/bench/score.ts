@@ -12,6 +12,7 @@ import { migrate } from '../../services/sinks/clickhouse/migrate.ts';
 import { render } from '../../services/sinks/clickhouse/sql.ts';
 import { createLogger } from '../../services/telemetry/logger.ts';
 import { chTime } from '../../services/transforms/normalize/rows.ts';
+import { alarmParams, DEFAULT_ALARM_Z } from '../../services/transforms/score/alarm.ts';
 import { historyDaysAt, historyParams, sealHistory } from '../../services/transforms/score/history.ts';
 import { scorePass } from '../../services/transforms/score/pass.ts';
 import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, memoryOf, resetPeakRss, round, sleep } from './lib.ts';
@@ -681,7 +682,8 @@ export function splitScoreSql(sql: string): { prefix: string; ctes: { name: stri
 async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
   const { prefix, ctes } = splitScoreSql(readFileSync(scoreSqlFile, 'utf8'));
   const rendered = render(prefix, db);
-  const params = { t: chTime(T_END.getTime()), ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)) };
+  // The default thresholds, as scorePass's own default: the pass the benchmark times.
+  const params = { t: chTime(T_END.getTime()), ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)), ...alarmParams(DEFAULT_ALARM_Z) };
   const time = async (select: string) => {
     const times: number[] = [];
     const cpu: number[] = [];
