@@ -9,7 +9,8 @@ export type Result = { code: number | null; signal: NodeJS.Signals | null; stdou
 
 export function qrm(args: string[], env: Record<string, string>): ChildProcess & { result: Promise<Result> } {
   const child = spawn(process.execPath, [qrmBin, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', QRM_KAFKA_DEV_FILE: '/nonexistent', ...env },
+    // TMPDIR: the run's own temporary directory (global-setup.ts), removed after it.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', QRM_KAFKA_DEV_FILE: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

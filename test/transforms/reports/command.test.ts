@@ -19,7 +19,7 @@ const script = fileURLToPath(new URL('./run-report.ts', import.meta.url));
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: fileURLToPath(new URL('../../../', import.meta.url)),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', QRM_DATA_DIR: dataDir, QRM_KAFKA_DEV_FILE: '/nonexistent', LOG_LEVEL: 'silent' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', QRM_DATA_DIR: dataDir, QRM_KAFKA_DEV_FILE: '/nonexistent', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
