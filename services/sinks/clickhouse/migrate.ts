@@ -83,6 +83,10 @@ export const shardingKeys: Readonly<Record<string, string>> = {
   media_hourly_counted: 'cityHash64(product_code, region_code)',
   media_negativity_hourly: 'cityHash64(product_code, cell)',
   media_seals: 'cityHash64(day)',
+  // Staged day signals are written and read through the Distributed tables, like the sealed numbers;
+  // a stage's duplicate rows of a cell (two passes staging at once) share a shard, so FINAL drops them.
+  day_signals: 'cityHash64(key)',
+  day_signals_marks: 'cityHash64(day, inputs)',
   spot_checks_daily: 'cityHash64(product_code, region_code)',
   spot_check_failures_enterprise: 'cityHash64(product_code, region_code)',
   // Dropped by migration 0009, but a fresh cluster still creates it in 0002 first.

@@ -2,12 +2,13 @@ import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 import { alarmParams, DEFAULT_ALARM_Z, type AlarmZ } from './alarm.ts';
+import { stageDaySignals } from './day-signals.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
 import { historyParams, sealHistory, type History } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
 
-// One scoring pass: seal the complaint and media history, score.sql for every region level at once,
-// then sample record ids for the cells that reach a warning level. The result depends only on the
+// One scoring pass: seal the complaint and media history, stage the day's spot-check and concentration
+// signals unless staged already, score.sql for every region level at once, then sample record ids for the cells that reach a warning level. The result depends only on the
 // stored data, `t` and the county complaint windows' alarm thresholds.
 
 // Rollups (prefecture, province) are scored only when at least two of their counties have data;
@@ -39,9 +40,10 @@ export async function scorePass(ch: ClickHouse, t: Date, options: PassOptions = 
 
 /** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
 export async function scoreWithHistory(ch: ClickHouse, t: Date, history: History, { alarmZ = DEFAULT_ALARM_Z, samples: withSamples = true }: PassOptions = {}): Promise<ScoredCell[]> {
+  const dayInputs = await stageDaySignals(ch, t);
   const rs = await ch.client.query({
     query: render(scoreSql, ch.database),
-    query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ) },
+    query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ), day_inputs: dayInputs },
     format: 'JSONEachRow',
   });
   const rows = (await rs.json()) as (ScoreRow & { region_level: RegionLevel })[];

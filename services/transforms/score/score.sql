@@ -1,7 +1,8 @@
 -- One scoring pass at evaluation time {t}, every region level at once: a cell is a product in a county
 -- (6-digit code), a prefecture (its first 4 digits) or a province (first 2); rollups add their
 -- counties' data up, counting a caller or an item once. A pure function of the stored aggregates,
--- {t} and the county complaint windows' alarm thresholds ({alarm_z_1d} etc.): complete hours before
+-- {t} and the county complaint windows' alarm thresholds ({alarm_z_1d} etc.), given the day signals
+-- staged for the fingerprint {day_inputs} of their inputs (day-signals.ts): complete hours before
 -- {t} only (complaints, media), complete days before {t} only (spot checks by UTC day, as
 -- spot_checks_daily is bucketed; complaint history by Beijing day, below), so a pass sees exactly
 -- what was known at {t} and re-running it gives the same rows. The statistics are explained in
@@ -249,97 +250,21 @@ signals AS (
     FROM stats
     GROUP BY key
 ),
--- Concentration: when one enterprise is named by most of the week's callers, the signal is more
--- telling than the same count spread over many (x1.25). Callers, not tickets: one person phoning
--- thirty times about one shop is one voice (test/eval flood scenario). One scan gives each
--- enterprise's callers and, merging them, all of the cell's callers (a caller naming two enterprises,
--- or none, counted once); a cell where no complaint names an enterprise has no concentration.
-concentration AS (
-    SELECT key,
-        maxIf(finalizeAggregation(merged), enterprise != '') AS top_n,
-        argMaxIf(enterprise, (finalizeAggregation(merged), enterprise), enterprise != '') AS top_enterprise,
-        uniqExactMerge(merged) AS callers7
-    FROM (
-        -- Grouped by the enterprise's hash, not its 18-character code: a sixth faster.
-        SELECT cityHash64(product_code, cell) AS key, any(enterprise_credit_code) AS enterprise, uniqExactMergeState(callers) AS merged
-        FROM {{db}}.complaints_enterprise_callers_daily
-        ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-        -- Seven whole days before t's day: the table is by UTC day, and t's own day would hold calls
-        -- made after t (a backtest would see the future; a re-run later would differ).
-        WHERE day >= toDate(t_h, 'UTC') - 7 AND day < toDate(t_h, 'UTC')
-        GROUP BY key, cityHash64(enterprise_credit_code)
-    )
-    GROUP BY key
-    HAVING top_n > 0
-),
--- Spot checks, by the day results became known. Failed samples weigh 1 with a safety item, 0.6 with a
--- performance item, 0.3 with labelling only. The failure rate is shrunk towards the product's rate
--- (empirical Bayes, beta prior worth 10 samples; the product rate itself is the catalog prior
--- updated with the last year's national results).
-s_cells AS (
-    SELECT cityHash64(product_code, cell) AS key, any(product_code) AS product, any(cell) AS cell_code,
-        uniqExactMergeIf(samples, day >= t_day - 90) AS n90,
-        uniqExactMergeIf(fails, day >= t_day - 90) AS f90,
-        uniqExactMergeIf(safety_fails, day >= t_day - 90) AS sf90,
-        uniqExactMergeIf(performance_fails, day >= t_day - 90) AS pf90,
-        uniqExactMerge(samples) AS n365,
-        uniqExactMerge(fails) AS f365,
-        uniqExactMerge(safety_fails) AS sf365,
-        uniqExactMerge(performance_fails) AS pf365,
-        uniqExactMergeIf(samples, day < t_day - 90) AS n_before,
-        uniqExactMergeIf(fails, day < t_day - 90) AS f_before,
-        uniqExact(region_code) AS counties
-    FROM {{db}}.spot_checks_daily
-    ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-    WHERE day < t_day AND day >= t_day - 365
-    GROUP BY key
-    HAVING counties >= if(length(cell_code) = 6, 1, 2) AND f365 > 0
-),
-s_product AS (
-    SELECT p.code AS product_code,
-        (ifNull(d.f, 0) + 50 * p.national_fail_rate) / (ifNull(d.n, 0) + 50) AS p0
-    FROM {{db}}.products AS p FINAL
-    LEFT JOIN (
-        SELECT product_code, uniqExactMerge(samples) AS n, uniqExactMerge(fails) AS f
-        FROM {{db}}.spot_checks_daily WHERE day < t_day AND day >= t_day - 365 GROUP BY product_code
-    ) AS d ON d.product_code = p.code
-),
-repeaters AS (
-    SELECT key, countIf(n >= 2) AS repeat_enterprises
-    FROM (
-        SELECT cityHash64(product_code, cell) AS key, enterprise_credit_code, uniqExactMerge(fails) AS n
-        FROM {{db}}.spot_check_failures_enterprise
-        ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
-        WHERE day < t_day AND day >= t_day - 365
-        GROUP BY key, enterprise_credit_code
-    )
-    GROUP BY key
-),
-spotcheck AS (
-    SELECT c.key AS key, c.product AS product, c.cell_code AS cell_code, c.counties AS counties,
-        n90, f90, n365, f365, p.p0 AS p0,
-        sf90 + 0.6 * pf90 + 0.3 * (f90 - sf90 - pf90) AS wf90,
-        sf365 + 0.6 * pf365 + 0.3 * (f365 - sf365 - pf365) AS wf365,
-        (wf90 + 10 * p0) / (n90 + 10) AS p90,
-        (wf365 + 10 * p0) / (n365 + 10) AS p365,
-        (p90 - p0) / sqrt(p0 * (1 - p0) / (n90 + 10)) AS z90,
-        (p365 - p0) / sqrt(p0 * (1 - p0) / (n365 + 10)) AS z365,
-        ifNull(r.repeat_enterprises, 0) AS repeat_enterprises,
-        f90 > 0 AND f_before = 0 AND n_before >= 3 AS rebound,
-        n365 >= 5 AND (n365 - f365) / n365 < 0.85 AS below_target,
-        -- Repeat offenders and rebounds are facts about enterprises in one county; summed over a
-        -- province they would only measure its size, so they count at county level only.
-        greatest(if(f90 > 0, z90, 0), if(f365 > 0, z365, 0), if(below_target, 2, 0))
-            + if(f90 > 0 AND length(c.cell_code) = 6, least(2, repeat_enterprises) + 1.5 * rebound, 0) AS z
-    FROM s_cells AS c
-    INNER JOIN s_product AS p ON p.product_code = c.product
-    LEFT JOIN repeaters AS r ON r.key = c.key
+-- Spot checks and the complaint concentration change only with t's UTC day: staged once per day and
+-- per fingerprint of their inputs ({day_inputs}) by day-signals.sql, whose comments explain them, and
+-- read here while the fingerprint is unchanged (day-signals.ts). FINAL: two passes staging at once
+-- write a cell's row twice. A cell has spot checks when `spot` is 1, a concentration when top_n > 0.
+daily AS (
+    SELECT key, product_code AS product, cell AS cell_code, spot, counties, n90, f90, n365, f365, p0, p90, p365,
+        repeat_enterprises, rebound, below_target, z, top_enterprise, top_n, callers7
+    FROM {{db}}.day_signals FINAL
+    WHERE day = toDate(t_h, 'UTC') AND inputs = {day_inputs:UInt64}
 )
 SELECT
     if(x.product = '', s.product, x.product) AS product_code,
     if(x.cell_code = '', s.cell_code, x.cell_code) AS region_code,
     multiIf(length(region_code) = 6, 'county', length(region_code) = 4, 'prefecture', 'province') AS region_level,
-    least(10, greatest(0, x.c_z)) * if(k.top_n >= 3 AND k.top_n >= 0.6 * k.callers7, 1.25, 1) AS complaint_z,
+    least(10, greatest(0, x.c_z)) * if(s.top_n >= 3 AND s.top_n >= 0.6 * s.callers7, 1.25, 1) AS complaint_z,
     least(10, greatest(0, s.z)) AS spotcheck_z,
     least(10, greatest(0, x.m_z)) AS media_z,
     -- Independent sources agreeing: the root of summed squares grows faster with two moderate
@@ -347,14 +272,14 @@ SELECT
     -- cell without an outbreak reaches in well under 1 % of weeks even with three windows tested daily.
     least(100, greatest(0, round(10 * (sqrt(pow(complaint_z, 2) + pow(spotcheck_z, 2) + pow(media_z, 2)) - 0.5), 1))) AS score,
     x.complaint_best AS complaint_best, x.complaint_windows AS complaint_windows, x.c_o1 AS c_o1, x.c_o7 AS c_o7, x.c_o28 AS c_o28, x.c_n7 AS c_n7,
-    k.top_enterprise AS top_enterprise, k.top_n AS top_enterprise_n, k.callers7 AS c_callers7,
+    s.top_enterprise AS top_enterprise, s.top_n AS top_enterprise_n, s.callers7 AS c_callers7,
     x.media_best AS media_best,
     s.n90 AS s_n90, s.f90 AS s_f90, s.n365 AS s_n365, s.f365 AS s_f365, round(s.p0, 4) AS s_p0,
     round(s.p90, 4) AS s_p90, round(s.p365, 4) AS s_p365, s.repeat_enterprises AS s_repeat, s.rebound AS s_rebound, s.below_target AS s_below_target,
     greatest(x.c_counties, x.m_counties, s.counties) AS counties
 FROM signals AS x
-FULL JOIN spotcheck AS s USING (key)
-LEFT JOIN concentration AS k USING (key)
+-- A cell with a concentration but no other signal scores 0 and is left out below.
+FULL JOIN daily AS s USING (key)
 WHERE score >= 10
 -- County rows first, then prefectures, then provinces, as the levels were once scored one by one.
 ORDER BY length(region_code) DESC, product_code, region_code
