@@ -13,7 +13,15 @@ import { tempDir } from '../support/app.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-type Result = { cells: number; historyDays: number; passSeconds: number; series: unknown[]; breakdown: { cte: string; rows: number; seconds: number; secondsAllColumns: number }[] };
+type Result = {
+  cells: number;
+  historyDays: number;
+  passSeconds: number;
+  stageSeconds: number;
+  series: unknown[];
+  largest: { querySeconds: Record<string, number> };
+  breakdown: { file: string; cte: string; rows: number; seconds: number; secondsAllColumns: number }[];
+};
 
 function bench(args: string[]): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/score.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,9 +42,14 @@ describe('npm run bench:score', () => {
     expect(r).toMatchObject({ cells: 300, historyDays: 30 });
     expect(r.passSeconds).toBeGreaterThan(0);
     expect(r.series.length).toBeGreaterThan(0);
-    // Every CTE timed both ways, and the ones the pass depends on found rows.
+    // The first pass staged the day signals; the others read them.
+    expect(r.stageSeconds).toBeGreaterThan(0);
+    expect(r.largest.querySeconds['day inputs']).toBeGreaterThan(0);
+    // Every CTE of both statements timed both ways, and the ones the pass depends on found rows.
     const ctes = new Map(r.breakdown.map((b) => [b.cte, b]));
-    for (const name of ['c_obs', 'c_series', 'windows', 'stats', 'signals', 'concentration', 's_cells', 'spotcheck']) {
+    expect(ctes.get('concentration')?.file).toBe('day-signals.sql');
+    expect(ctes.get('daily')?.file).toBe('score.sql');
+    for (const name of ['c_obs', 'c_series', 'windows', 'stats', 'signals', 'daily', 'concentration', 's_cells', 'spotcheck']) {
       expect(ctes.get(name)?.rows, name).toBeGreaterThan(0);
       expect(ctes.get(name)?.secondsAllColumns, name).toBeGreaterThan(0);
       expect(ctes.get(name)?.seconds, name).toBeGreaterThan(0);

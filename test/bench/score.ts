@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectClickHouse, type ClickHouse } from '../../services/clients/clickhouse.ts';
@@ -13,6 +13,7 @@ import { render } from '../../services/sinks/clickhouse/sql.ts';
 import { createLogger } from '../../services/telemetry/logger.ts';
 import { chTime } from '../../services/transforms/normalize/rows.ts';
 import { alarmParams, DEFAULT_ALARM_Z } from '../../services/transforms/score/alarm.ts';
+import { stageDaySignals } from '../../services/transforms/score/day-signals.ts';
 import { historyDaysAt, historyParams, sealHistory } from '../../services/transforms/score/history.ts';
 import { scorePass } from '../../services/transforms/score/pass.ts';
 import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, memoryOf, resetPeakRss, round, sleep } from './lib.ts';
@@ -43,6 +44,7 @@ import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, mem
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scoreSqlFile = join(root, 'services/transforms/score/score.sql');
+const daySignalsSqlFile = join(root, 'services/transforms/score/day-signals.sql');
 const MB = 1_048_576;
 
 /** The end of every generated history, and the `t` of every pass: a fixed instant keeps runs comparable. */
@@ -590,18 +592,31 @@ type PassRun = {
   otherLoadCores: number | undefined;
 };
 
-/** Which query of a pass a request is: a stale-days query (history), score.sql (the one with c_obs) or samples.sql. */
+/**
+ * Which statement of a pass a request is: a stale-days query (history), a seal, the day signals'
+ * fingerprint (day inputs), their stage and its mark (day stage: the first pass of a UTC day),
+ * score.sql (the one with c_obs) or samples.sql.
+ */
 function labelOf(query: string): string {
   if (/\bc_obs\b/.test(query)) return 'score';
+  if (/INSERT INTO \S+\.day_signals(_marks)?\b/.test(query)) return 'day stage';
+  if (/\bday_signals_marks\b/.test(query)) return 'day inputs';
+  if (/^\s*INSERT INTO|\nINSERT INTO/.test(query)) return 'seal';
   return /\b(complaints|media)_seals\b/.test(query) ? 'history' : 'samples';
 }
 
 /**
- * The client with each query timed from the request until its JSON is parsed, which is what
- * scorePass waits for; scorePass itself is used unchanged.
+ * The client with each query timed from the request until its JSON is parsed, and each command until
+ * it returns, which is what scorePass waits for; scorePass itself is used unchanged.
  */
 function timedClient(ch: ClickHouse, record: (t: QueryTiming) => void): ClickHouse {
   const client = ch.client;
+  const command = (async (params: Parameters<typeof client.command>[0]) => {
+    const t0 = performance.now();
+    const out = await client.command(params);
+    record({ query: labelOf(params.query), seconds: seconds(t0) });
+    return out;
+  }) as typeof client.command;
   const query = (async (params: Parameters<typeof client.query>[0]) => {
     const t0 = performance.now();
     const rs = await client.query(params);
@@ -614,10 +629,14 @@ function timedClient(ch: ClickHouse, record: (t: QueryTiming) => void): ClickHou
       },
     });
   }) as typeof client.query;
-  return { ...ch, client: new Proxy(client, { get: (target, prop, receiver) => (prop === 'query' ? query : Reflect.get(target, prop, receiver)) }) };
+  const timed: Record<string | symbol, unknown> = { query, command };
+  return { ...ch, client: new Proxy(client, { get: (target, prop, receiver) => timed[prop] ?? Reflect.get(target, prop, receiver) }) };
 }
 
 async function timePasses(ch: ClickHouse, db: string, runs: number, gapSeconds: number): Promise<{ runs: PassRun[]; peakRssMB: number | undefined }> {
+  // The first pass stages the day signals, as the first pass of each UTC day does; the others read
+  // them, as the rest of the day's passes do.
+  await ch.client.command({ query: `TRUNCATE TABLE ${db}.day_signals_marks` });
   resetPeakRss();
   const out: PassRun[] = [];
   for (let i = 0; i < runs; i++) {
@@ -650,6 +669,8 @@ async function timePasses(ch: ClickHouse, db: string, runs: number, gapSeconds: 
 // Where the time goes: each CTE of score.sql on its own
 
 type CteTiming = {
+  /** score.sql, or day-signals.sql (staged once per UTC day). */
+  file: string;
   cte: string;
   rows: number;
   /** `SELECT count() FROM cte`: ClickHouse drops the columns nobody reads, so aggregates may be skipped. */
@@ -662,12 +683,16 @@ type CteTiming = {
   reads: string[];
 };
 
-/** score.sql up to its final SELECT (the last line starting with SELECT), and its CTEs in order with the CTEs each one reads. */
+/**
+ * A statement's WITH clause (from the line starting with WITH, so an INSERT's head is left out) up to
+ * its final SELECT (the last line starting with SELECT), and its CTEs in order with the CTEs each one reads.
+ */
 export function splitScoreSql(sql: string): { prefix: string; ctes: { name: string; reads: string[] }[] } {
   const lines = sql.split('\n');
+  const first = lines.findIndex((l) => l.startsWith('WITH'));
   const last = lines.findLastIndex((l) => l.startsWith('SELECT'));
-  if (last < 0) throw new Error('score.sql: no final SELECT at the start of a line');
-  const prefix = lines.slice(0, last).join('\n');
+  if (first < 0 || last < first) throw new Error('no WITH and final SELECT at the start of a line');
+  const prefix = lines.slice(first, last).join('\n');
   // Comments and string literals out, so a word in either is not taken for a reference.
   const code = prefix.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''");
   const starts = [...code.matchAll(/^([a-z_][a-z0-9_]*) AS \(/gm)].map((m) => ({ name: m[1]!, at: m.index }));
@@ -680,10 +705,23 @@ export function splitScoreSql(sql: string): { prefix: string; ctes: { name: stri
 }
 
 async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
-  const { prefix, ctes } = splitScoreSql(readFileSync(scoreSqlFile, 'utf8'));
+  // The default thresholds, as scorePass's own default: the pass the benchmark times. The day signals
+  // as the timed passes staged them.
+  const params = {
+    t: chTime(T_END.getTime()),
+    ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)),
+    ...alarmParams(DEFAULT_ALARM_Z),
+    day_inputs: await stageDaySignals(withDatabase(ch, db), T_END),
+  };
+  const out: CteTiming[] = [];
+  for (const file of [daySignalsSqlFile, scoreSqlFile]) out.push(...(await timeFileCtes(ch, db, file, params, runs, mode)));
+  return out;
+}
+
+async function timeFileCtes(ch: ClickHouse, db: string, file: string, params: Record<string, unknown>, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
+  const { prefix, ctes } = splitScoreSql(readFileSync(file, 'utf8'));
   const rendered = render(prefix, db);
-  // The default thresholds, as scorePass's own default: the pass the benchmark times.
-  const params = { t: chTime(T_END.getTime()), ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)), ...alarmParams(DEFAULT_ALARM_Z) };
+  const name = basename(file);
   const time = async (select: string) => {
     const times: number[] = [];
     const cpu: number[] = [];
@@ -705,6 +743,7 @@ async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<
     const all = mode === 'count' ? undefined : await time(`SELECT count() AS n, groupBitXor(cityHash64(*)) AS h FROM ${cte.name}`);
     const rowCount = (counted ?? all)!.rows;
     out.push({
+      file: name,
       cte: cte.name,
       rows: rowCount,
       seconds: counted?.seconds,
@@ -714,7 +753,7 @@ async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<
       reads: cte.reads,
     });
     const show = (label: string, t?: { seconds: number; cpuSeconds?: number }) => (t ? ` ${label} ${t.seconds.toFixed(2)} s (cpu ${t.cpuSeconds?.toFixed(1) ?? '?'})` : '');
-    log(`${db}: CTE ${cte.name}${show('count', counted)}${show('all columns', all)}, ${rowCount.toLocaleString('en-US')} rows`);
+    log(`${db}: ${name} CTE ${cte.name}${show('count', counted)}${show('all columns', all)}, ${rowCount.toLocaleString('en-US')} rows`);
   }
   return out;
 }
@@ -728,6 +767,8 @@ type CaseResult = {
   database: string;
   passSeconds: number;
   passSecondsCold: number;
+  /** The day signals' stage and mark in the first run, the pass that stages them (a pass reading them pays only `day inputs`). */
+  stageSeconds: number;
   runSeconds: number[];
   /** Median CPU seconds of a pass (both cores count): on an idle machine wall time is between half this and all of it. */
   passCpuSeconds: number | undefined;
@@ -765,6 +806,7 @@ async function runCase(ch: ClickHouse, shape: Shape, o: Options): Promise<CaseRe
     database: db,
     passSeconds: round(median(runs.map((r) => r.seconds)), 3)!,
     passSecondsCold: runs[0]!.seconds,
+    stageSeconds: round(sumOf(runs[0]!, 'day stage'), 3)!,
     runSeconds: runs.map((r) => r.seconds),
     passCpuSeconds: round(median(runs.flatMap((r) => (r.cpuSeconds === undefined ? [] : [r.cpuSeconds]))), 2),
     querySeconds,
@@ -847,10 +889,10 @@ function growthExponent(points: { size: number; seconds: number }[]): number | u
 }
 
 function printResults(cases: CaseResult[], largest: CaseResult, breakdown: CteTiming[] | undefined): void {
-  const queries = ['history', 'score', 'samples'];
+  const queries = ['history', 'day inputs', 'score', 'samples'];
   process.stdout.write(
     `\n${formatTable(
-      ['cells', 'days', 'complaints', 'complaints_hourly', 'generate s', 'merge wait s', 'migrate s', 'seal s', 'cold s', 'median s', 'cpu s', 'history s', 'score s', 'samples s', 'warnings', 'peak RSS MB', 'other load'],
+      ['cells', 'days', 'complaints', 'complaints_hourly', 'generate s', 'merge wait s', 'migrate s', 'seal s', 'cold s', 'stage s', 'median s', 'cpu s', 'history s', 'day inputs s', 'score s', 'samples s', 'warnings', 'peak RSS MB', 'other load'],
       cases.map((c) => [
         c.cells,
         c.historyDays,
@@ -861,6 +903,7 @@ function printResults(cases: CaseResult[], largest: CaseResult, breakdown: CteTi
         c.upgrade.migrationSeconds,
         c.upgrade.sealSeconds,
         round(c.passSecondsCold, 2),
+        round(c.stageSeconds, 2),
         round(c.passSeconds, 2),
         round(c.passCpuSeconds, 1),
         ...queries.map((q) => round(c.querySeconds[q], 2)),
@@ -873,8 +916,8 @@ function printResults(cases: CaseResult[], largest: CaseResult, breakdown: CteTi
   if (breakdown) {
     process.stdout.write(
       `\nscore.sql by CTE, ${largest.cells.toLocaleString('en-US')} cells x ${largest.historyDays} days (inclusive: each includes the CTEs it reads)\n${formatTable(
-        ['cte', 'count() s', 'cpu s', 'all columns s', 'cpu s', 'rows', 'reads'],
-        breakdown.map((b) => [b.cte, round(b.seconds, 2), round(b.cpuSeconds, 1), round(b.secondsAllColumns, 2), round(b.cpuSecondsAllColumns, 1), b.rows, b.reads.join(', ')]),
+        ['file', 'cte', 'count() s', 'cpu s', 'all columns s', 'cpu s', 'rows', 'reads'],
+        breakdown.map((b) => [b.file, b.cte, round(b.seconds, 2), round(b.cpuSeconds, 1), round(b.secondsAllColumns, 2), round(b.cpuSecondsAllColumns, 1), b.rows, b.reads.join(', ')]),
       )}\n`,
     );
   }
@@ -902,6 +945,7 @@ async function main(): Promise<void> {
       in: [...(cellSeries.includes(c) ? ['cells'] : []), ...(daySeries.includes(c) ? ['history'] : [])],
       passSeconds: c.passSeconds,
       passSecondsCold: c.passSecondsCold,
+      stageSeconds: c.stageSeconds,
       passCpuSeconds: c.passCpuSeconds,
       querySeconds: c.querySeconds,
       complaints: c.tables.complaints?.rows,
@@ -920,6 +964,7 @@ async function main(): Promise<void> {
       historyDays: largest.historyDays,
       passSeconds: largest.passSeconds,
       passSecondsCold: largest.passSecondsCold,
+      stageSeconds: largest.stageSeconds,
       gapSeconds: o.gapSeconds,
       targetSeconds: 5,
       targetMet: largest.passSeconds < 5,
@@ -939,7 +984,7 @@ async function main(): Promise<void> {
       options: { ...o, out: undefined, data: o.data },
       notes: [
         'Each case is its own database generated through the raw tables and their materialized views; smaller cases hold a subset of the larger cells, never a filtered view of a bigger database.',
-        'passSeconds is the median of the runs; passSecondsCold is the first run (first use of the data by this process; the OS page cache is warm from generation).',
+        'passSeconds is the median of the runs; passSecondsCold is the first run (first use of the data by this process; the OS page cache is warm from generation). The first run also stages the day signals (spot checks, complaint concentration), as the first pass of each UTC day does, and the others read them, as the rest of the day\'s 288 passes do; stageSeconds is what staging took in the first run.',
         'gapSeconds: idle time before each run after the first, as between the live service\'s passes; back-to-back passes (--gap 0) reuse the memory the previous pass faulted in and run up to a quarter faster.',
         'Embedded chDB keeps memory it freed for QRM_CHDB_MALLOC_CONF\'s twenty minutes, so a case timed after generating data in the same process carries that memory in its peak RSS (several GB): generate with one run, time with a second run that reuses the databases (--data).',
         'Generation waits for background merges before timing; mergeWaitSeconds is not part of generation seconds.',
