@@ -2,6 +2,7 @@ import type { ClickHouse } from '../clients/clickhouse.ts';
 import { formatAlarmZ, type AlarmZ } from '../transforms/score/alarm.ts';
 import { confirmedWeeks, count, SCAN_ALARM_Z, suggest, Tracks, WEEK_MS } from '../transforms/score/calibrate.ts';
 import { activeCountyCells, confirmedWarnings } from '../transforms/score/calibrate-queries.ts';
+import { daySignalsForStep } from '../transforms/score/day-signals.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 
 // `qrm calibrate`: scoring passes over whole weeks of stored data, each seeing only what was known at
@@ -46,7 +47,7 @@ export async function calibrate(
   const tracks = new Tracks(passes);
   for (let p = 0; p < passes; p++) {
     const week = weekOf(p);
-    for (const c of await scorePass(ch, new Date(from + p * o.stepMs), { alarmZ: SCAN_ALARM_Z, samples: false })) {
+    for (const c of await scorePass(ch, new Date(from + p * o.stepMs), { alarmZ: SCAN_ALARM_Z, samples: false, daySignals: daySignalsForStep(o.stepMs) })) {
       const cell = `${c.productCode}|${c.regionCode}`;
       // A left-out week stays blank in the cell's track: no warning opens or stays open in it.
       const s = c.regionLevel === 'county' && !leftOut[week]!.has(cell) ? c.evidence.signals.find((x) => x.source === 'complaints') : undefined;

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectClickHouse, type ClickHouse } from '../../services/clients/clickhouse.ts';
@@ -13,7 +13,7 @@ import { render } from '../../services/sinks/clickhouse/sql.ts';
 import { createLogger } from '../../services/telemetry/logger.ts';
 import { chTime } from '../../services/transforms/normalize/rows.ts';
 import { alarmParams, DEFAULT_ALARM_Z } from '../../services/transforms/score/alarm.ts';
-import { stageDaySignals } from '../../services/transforms/score/day-signals.ts';
+import { daySignalsFor } from '../../services/transforms/score/day-signals.ts';
 import { historyDaysAt, historyParams, sealHistory } from '../../services/transforms/score/history.ts';
 import { scorePass } from '../../services/transforms/score/pass.ts';
 import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, memoryOf, resetPeakRss, round, sleep } from './lib.ts';
@@ -705,23 +705,26 @@ export function splitScoreSql(sql: string): { prefix: string; ctes: { name: stri
 }
 
 async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
-  // The default thresholds, as scorePass's own default: the pass the benchmark times. The day signals
-  // as the timed passes staged them.
+  // The default thresholds, as scorePass's own default, and score.sql reading the day signals as the
+  // timed passes staged them: the pass the benchmark times. day-signals.sql is timed on its own.
+  const staged = await daySignalsFor(withDatabase(ch, db), T_END, readFileSync(scoreSqlFile, 'utf8'), 'staged');
   const params = {
     t: chTime(T_END.getTime()),
     ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)),
     ...alarmParams(DEFAULT_ALARM_Z),
-    day_inputs: await stageDaySignals(withDatabase(ch, db), T_END),
+    ...staged.params,
+    inputs: '0',
   };
   const out: CteTiming[] = [];
-  for (const file of [daySignalsSqlFile, scoreSqlFile]) out.push(...(await timeFileCtes(ch, db, file, params, runs, mode)));
+  for (const [file, sql] of [['day-signals.sql', readFileSync(daySignalsSqlFile, 'utf8')], ['score.sql', staged.sql]] as const) {
+    out.push(...(await timeFileCtes(ch, db, file, sql, params, runs, mode)));
+  }
   return out;
 }
 
-async function timeFileCtes(ch: ClickHouse, db: string, file: string, params: Record<string, unknown>, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
-  const { prefix, ctes } = splitScoreSql(readFileSync(file, 'utf8'));
+async function timeFileCtes(ch: ClickHouse, db: string, name: string, sql: string, params: Record<string, unknown>, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
+  const { prefix, ctes } = splitScoreSql(sql);
   const rendered = render(prefix, db);
-  const name = basename(file);
   const time = async (select: string) => {
     const times: number[] = [];
     const cpu: number[] = [];

@@ -133,6 +133,22 @@ export function renderForCluster(statement: string, db: string, cluster: string)
   const setting = new RegExp(`^ALTER TABLE ${name} MODIFY SETTING `).exec(sql);
   if (setting) return [`ALTER TABLE ${db}.${local(setting[1]!)} ${on} MODIFY SETTING ${sql.slice(setting[0].length)}`];
 
+  // A column belongs to the tables that store it and to the Distributed table over them, which
+  // names the same columns.
+  const column = new RegExp(`^ALTER TABLE ${name} ADD COLUMN `).exec(sql);
+  if (column) {
+    const table = column[1]!;
+    const names = everyNodeTables.has(table) ? [table] : [local(table), table];
+    return names.map((n) => `ALTER TABLE ${db}.${n} ${on} ADD COLUMN ${sql.slice(column[0].length)}`);
+  }
+
+  // A materialized view's new query reads and writes the local tables, as the view it replaces did.
+  const query = new RegExp(`^ALTER TABLE ${name} MODIFY QUERY\\s`).exec(sql);
+  if (query) {
+    const body = sql.slice(query[0].length).replace(new RegExp(`\\b${name}\\b`, 'g'), (_, table: string) => `${db}.${local(table)}`);
+    return [`ALTER TABLE ${db}.${query[1]} ${on} MODIFY QUERY ${body}`];
+  }
+
   // A sharded table is a Distributed table over _local ones: both go. A view (materialized or plain)
   // and a table every node holds whole have one name on every node.
   const drop = new RegExp(`^DROP (TABLE|VIEW) IF EXISTS ${name}$`).exec(sql);
@@ -172,7 +188,7 @@ export function renderForCluster(statement: string, db: string, cluster: string)
     ];
   }
 
-  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW, MATERIALIZED VIEW ... TO, INSERT INTO, ALTER TABLE ... MODIFY SETTING and DROP TABLE|VIEW IF EXISTS are supported): ${sql.slice(0, 80)}…`);
+  throw new QrmError('MIGRATION_FAILED', 'migrate', `cannot render for a cluster (only CREATE DATABASE, TABLE, VIEW, MATERIALIZED VIEW ... TO, INSERT INTO, ALTER TABLE ... MODIFY SETTING|ADD COLUMN|MODIFY QUERY and DROP TABLE|VIEW IF EXISTS are supported): ${sql.slice(0, 80)}…`);
 }
 
 const local = (table: string) => (everyNodeTables.has(table) ? table : `${table}_local`);

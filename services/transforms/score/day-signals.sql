@@ -1,10 +1,8 @@
--- Stages the signals of a pass at {t} that change only with t's UTC day (the spot checks of complete
--- days before it, the complaint concentration of the seven complete days before it) as day_signals
--- rows tagged with {inputs}, the fingerprint of the raw rows they are made from
--- (day-signals-inputs.sql). score.sql reads them while the fingerprint is unchanged (day-signals.ts).
--- One row per cell with either signal; a cell without one has its zeros.
-INSERT INTO {{db}}.day_signals (day, inputs, key, product_code, cell, spot, counties, n90, f90, n365, f365, p0, p90, p365,
-    repeat_enterprises, rebound, below_target, z, top_enterprise, top_n, callers7)
+-- The signals of a pass at {t} that change only with t's UTC day: the spot checks of complete days
+-- before it and the complaint concentration of the seven complete days before it, one row per cell
+-- with either (a cell without one has its zeros), in day_signals' columns; `inputs` is the
+-- fingerprint they are staged under ({inputs}, day-signals-inputs.sql). Staged once a day by
+-- day-signals-store.sql, or read inline by a pass that evaluates each day once (day-signals.ts).
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
     toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day,
@@ -94,10 +92,10 @@ spotcheck AS (
     INNER JOIN s_product AS p ON p.product_code = c.product
     LEFT JOIN repeaters AS r ON r.key = c.key
 )
-SELECT t_day, {inputs:UInt64}, key,
+SELECT t_day AS day, {inputs:UInt64} AS inputs, key,
     -- Missing from one side of the join, a cell takes that side's zeros and empty strings (join_use_nulls = 0).
-    s.product, s.cell_code, s.spot, s.counties, s.n90, s.f90, s.n365, s.f365, s.p0, s.p90, s.p365,
-    s.repeat_enterprises, s.rebound, s.below_target, s.z, k.top_enterprise, k.top_n, k.callers7
+    s.product AS product_code, s.cell_code AS cell, s.spot AS spot, s.counties AS counties, s.n90 AS n90, s.f90 AS f90,
+    s.n365 AS n365, s.f365 AS f365, s.p0 AS p0, s.p90 AS p90, s.p365 AS p365, s.repeat_enterprises AS repeat_enterprises,
+    s.rebound AS rebound, s.below_target AS below_target, s.z AS z, k.top_enterprise AS top_enterprise, k.top_n AS top_n, k.callers7 AS callers7
 FROM spotcheck AS s
 FULL JOIN concentration AS k USING (key)
-SETTINGS final = 0, join_use_nulls = 0

@@ -2,14 +2,15 @@ import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 import { alarmParams, DEFAULT_ALARM_Z, type AlarmZ } from './alarm.ts';
-import { stageDaySignals } from './day-signals.ts';
+import { daySignalsFor, type DaySignalsMode } from './day-signals.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
 import { historyParams, sealHistory, type History } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
 
 // One scoring pass: seal the complaint and media history, stage the day's spot-check and concentration
-// signals unless staged already, score.sql for every region level at once, then sample record ids for the cells that reach a warning level. The result depends only on the
-// stored data, `t` and the county complaint windows' alarm thresholds.
+// signals unless staged already, score.sql for every region level at once, then sample record ids
+// for the cells that reach a warning level. The result depends only on the stored data, `t` and the
+// county complaint windows' alarm thresholds.
 
 // Rollups (prefecture, province) are scored only when at least two of their counties have data;
 // otherwise they would repeat their one county.
@@ -31,19 +32,29 @@ const sql = (name: string) => sqlFile(import.meta.url, name);
 const scoreSql = sql('score.sql');
 const samplesSql = sql('samples.sql');
 
-/** alarmZ: the county complaint thresholds (defaults to qrm's); samples: false skips the sample record ids (calibrate reads none). */
-export type PassOptions = { alarmZ?: AlarmZ; samples?: boolean };
+/**
+ * alarmZ: the county complaint thresholds (defaults to qrm's); samples: false skips the sample record
+ * ids (calibrate reads none); daySignals: 'inline' computes the day's spot-check and concentration
+ * signals within the pass instead of staging them once a day (day-signals.ts), for passes that
+ * evaluate each day once. Either gives the same cells.
+ */
+export type PassOptions = { alarmZ?: AlarmZ; samples?: boolean; daySignals?: DaySignalsMode };
 
 export async function scorePass(ch: ClickHouse, t: Date, options: PassOptions = {}): Promise<ScoredCell[]> {
   return scoreWithHistory(ch, t, await sealHistory(ch, t), options);
 }
 
 /** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
-export async function scoreWithHistory(ch: ClickHouse, t: Date, history: History, { alarmZ = DEFAULT_ALARM_Z, samples: withSamples = true }: PassOptions = {}): Promise<ScoredCell[]> {
-  const dayInputs = await stageDaySignals(ch, t);
+export async function scoreWithHistory(
+  ch: ClickHouse,
+  t: Date,
+  history: History,
+  { alarmZ = DEFAULT_ALARM_Z, samples: withSamples = true, daySignals = 'staged' }: PassOptions = {},
+): Promise<ScoredCell[]> {
+  const pass = await daySignalsFor(ch, t, scoreSql, daySignals);
   const rs = await ch.client.query({
-    query: render(scoreSql, ch.database),
-    query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ), day_inputs: dayInputs },
+    query: render(pass.sql, ch.database),
+    query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ), ...pass.params },
     format: 'JSONEachRow',
   });
   const rows = (await rs.json()) as (ScoreRow & { region_level: RegionLevel })[];

@@ -1,8 +1,7 @@
 -- One scoring pass at evaluation time {t}, every region level at once: a cell is a product in a county
 -- (6-digit code), a prefecture (its first 4 digits) or a province (first 2); rollups add their
 -- counties' data up, counting a caller or an item once. A pure function of the stored aggregates,
--- {t} and the county complaint windows' alarm thresholds ({alarm_z_1d} etc.), given the day signals
--- staged for the fingerprint {day_inputs} of their inputs (day-signals.ts): complete hours before
+-- {t} and the county complaint windows' alarm thresholds ({alarm_z_1d} etc.): complete hours before
 -- {t} only (complaints, media), complete days before {t} only (spot checks by UTC day, as
 -- spot_checks_daily is bucketed; complaint history by Beijing day, below), so a pass sees exactly
 -- what was known at {t} and re-running it gives the same rows. The statistics are explained in
@@ -250,19 +249,16 @@ signals AS (
     FROM stats
     GROUP BY key
 ),
--- Spot checks and the complaint concentration change only with t's UTC day: staged once per day and
--- per fingerprint of their inputs ({day_inputs}) by day-signals.sql, whose comments explain them, and
--- read here while the fingerprint is unchanged (day-signals.ts). FINAL: two passes staging at once
--- write a cell's row twice. A cell has spot checks when `spot` is 1, a concentration when top_n > 0.
+-- Spot checks and the complaint concentration change only with t's UTC day: the placeholder below is
+-- either their stage, read (day-signals-staged.sql), or day-signals.sql itself, inline, for a pass
+-- that evaluates each day once (day-signals.ts). A cell has spot checks when `spot` is 1, a
+-- concentration when top_n > 0.
 daily AS (
-    SELECT key, product_code AS product, cell AS cell_code, spot, counties, n90, f90, n365, f365, p0, p90, p365,
-        repeat_enterprises, rebound, below_target, z, top_enterprise, top_n, callers7
-    FROM {{db}}.day_signals FINAL
-    WHERE day = toDate(t_h, 'UTC') AND inputs = {day_inputs:UInt64}
+{{day_signals}}
 )
 SELECT
-    if(x.product = '', s.product, x.product) AS product_code,
-    if(x.cell_code = '', s.cell_code, x.cell_code) AS region_code,
+    if(x.product = '', s.product_code, x.product) AS product_code,
+    if(x.cell_code = '', s.cell, x.cell_code) AS region_code,
     multiIf(length(region_code) = 6, 'county', length(region_code) = 4, 'prefecture', 'province') AS region_level,
     least(10, greatest(0, x.c_z)) * if(s.top_n >= 3 AND s.top_n >= 0.6 * s.callers7, 1.25, 1) AS complaint_z,
     least(10, greatest(0, s.z)) AS spotcheck_z,

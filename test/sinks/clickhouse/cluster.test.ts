@@ -170,6 +170,26 @@ describe('renderForCluster', () => {
     ]);
   });
 
+  it("adds a sharded table's column to its _local tables and to the Distributed table over them", () => {
+    expect(renderForCluster('ALTER TABLE {{db}}.spot_checks_daily ADD COLUMN IF NOT EXISTS inserts SimpleAggregateFunction(sum, UInt64)', 'qrm', 'c')).toEqual([
+      'ALTER TABLE qrm.spot_checks_daily_local ON CLUSTER c ADD COLUMN IF NOT EXISTS inserts SimpleAggregateFunction(sum, UInt64)',
+      'ALTER TABLE qrm.spot_checks_daily ON CLUSTER c ADD COLUMN IF NOT EXISTS inserts SimpleAggregateFunction(sum, UInt64)',
+    ]);
+  });
+
+  it("gives a materialized view a new query that reads and writes the local tables", () => {
+    expect(renderForCluster('ALTER TABLE {{db}}.spot_checks_daily_mv MODIFY QUERY\nSELECT product_code, count() AS inserts FROM {{db}}.spot_checks GROUP BY product_code', 'qrm', 'c')).toEqual([
+      'ALTER TABLE qrm.spot_checks_daily_mv ON CLUSTER c MODIFY QUERY SELECT product_code, count() AS inserts FROM qrm.spot_checks_local GROUP BY product_code',
+    ]);
+    // Migration 0011: each view gets its new query only after its table has the column it writes.
+    const at = (s: string) => statements.findIndex((x) => x.startsWith(s));
+    for (const [table, view] of [['spot_checks_daily', 'spot_checks_daily_mv'], ['spot_check_failures_enterprise', 'spot_check_failures_enterprise_mv'], ['complaints_enterprise_callers_daily', 'complaints_enterprise_callers_daily_mv']]) {
+      expect(at(`ALTER TABLE qrm.${view} ON CLUSTER qrm_test MODIFY QUERY `), view).toBeGreaterThan(at(`ALTER TABLE qrm.${table} ON CLUSTER qrm_test ADD COLUMN `));
+      expect(at(`ALTER TABLE qrm.${table} ON CLUSTER qrm_test ADD COLUMN `), table).toBeGreaterThan(at(`ALTER TABLE qrm.${table}_local ON CLUSTER qrm_test ADD COLUMN `));
+      expect(at(`ALTER TABLE qrm.${table}_local ON CLUSTER qrm_test ADD COLUMN `), table).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it('refuses what it cannot render rather than guessing', () => {
     const err = (f: () => unknown) => {
       try {
@@ -179,7 +199,7 @@ describe('renderForCluster', () => {
       }
       throw new Error('expected an error');
     };
-    expect(err(() => renderForCluster('ALTER TABLE {{db}}.complaints ADD COLUMN x UInt8', 'qrm', 'c')).code).toBe('MIGRATION_FAILED');
+    expect(err(() => renderForCluster('ALTER TABLE {{db}}.complaints DROP COLUMN x', 'qrm', 'c')).code).toBe('MIGRATION_FAILED');
     expect(err(() => renderForCluster('CREATE TABLE IF NOT EXISTS {{db}}.t (a UInt8) ENGINE = Log', 'qrm', 'c')).code).toBe('MIGRATION_FAILED');
     expect(err(() => renderForCluster('CREATE DATABASE IF NOT EXISTS {{db}}', 'qrm', 'my cluster')).code).toBe('CONFIG_INVALID');
   });
