@@ -251,8 +251,8 @@ signals AS (
 ),
 -- Spot checks and the complaint concentration change only with t's UTC day: the placeholder below is
 -- either their stage, read (day-signals-staged.sql), or day-signals.sql itself, inline, for a pass
--- that evaluates each day once (day-signals.ts). A cell has spot checks when `spot` is 1, a
--- concentration when top_n > 0.
+-- that evaluates each day once (day-signals.ts). A cell without spot checks has their zeros, one
+-- without a concentration top_n 0.
 daily AS (
 {{day_signals}}
 )
