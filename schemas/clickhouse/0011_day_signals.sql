@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.day_signals
     key UInt64,
     product_code LowCardinality(String),
     cell LowCardinality(String),
-    -- Spot checks (score.sql's spotcheck; a cell without failed samples in a year has none).
+    -- Spot checks (day-signals.sql's spotcheck; a cell without failed samples in a year has none).
     spot UInt8,
     counties UInt64,
     n90 UInt64,
@@ -69,7 +69,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.day_signals
     rebound UInt8,
     below_target UInt8,
     z Float64,
-    -- Complaint concentration (score.sql's concentration; top_n 0 for a cell with none).
+    -- Complaint concentration (day-signals.sql's concentration; top_n 0 for a cell with none).
     top_enterprise String,
     top_n UInt64,
     callers7 UInt64,

@@ -8,7 +8,7 @@ import { phoneHasher } from '../transforms/normalize/pii.ts';
 import { RowBuffer } from '../transforms/normalize/row-buffer.ts';
 import { chTimeMs, columns, lineBuilder, tables } from '../transforms/normalize/rows.ts';
 import type { AlarmZ } from '../transforms/score/alarm.ts';
-import { daySignalsForStep } from '../transforms/score/day-signals.ts';
+import { stageDaySignals, stagesForStep } from '../transforms/score/day-signals.ts';
 import { scorePass } from '../transforms/score/pass.ts';
 import { step, type OpenWarning, type WarningEvent } from '../transforms/warnings/state.ts';
 import type { Feed } from '../../schemas/feeds/v1/index.ts';
@@ -78,10 +78,12 @@ export async function evaluate(
   let open = new Map<string, OpenWarning>();
   const total = Math.floor((o.to.getTime() - o.from.getTime()) / o.stepMs) + 1;
   let events = 0;
-  const daySignals = daySignalsForStep(o.stepMs);
+  // Passes that share a UTC day stage its spot-check and concentration signals, as the live service does.
+  const stages = stagesForStep(o.stepMs);
   for (let i = 0; i < total; i++) {
     const t = new Date(o.from.getTime() + i * o.stepMs);
-    const cells = await scorePass(ch, t, { alarmZ: o.alarmZ, daySignals });
+    const cells = await scorePass(ch, t, { alarmZ: o.alarmZ });
+    if (stages) await stageDaySignals(ch, t);
     const result = step(open, cells, t);
     open = result.open;
     events += result.events.length;

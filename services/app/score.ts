@@ -7,6 +7,7 @@ import { ensureTopics } from '../clients/kafka.ts';
 import type { Config } from '../config/index.ts';
 import { scoreMetrics } from '../telemetry/metrics.ts';
 import type { WarningEvent } from '../transforms/warnings/state.ts';
+import { stageDaySignals } from '../transforms/score/day-signals.ts';
 import { runPass, type PassResult } from './scoring.ts';
 import type { Service } from './service.ts';
 
@@ -45,11 +46,25 @@ export function buildScore(config: Config, deps: ScoreDeps): Service & { passAt(
       for (const e of result.events) {
         log.info({ warningId: e.warningId, event: e.event, level: e.level, score: e.score, productCode: e.productCode, regionCode: e.regionCode, regionLevel: e.regionLevel }, `warning ${e.event}`);
       }
+      await stageAfter(t);
       return result;
     } catch (err) {
       metrics.passes.inc({ outcome: 'failed' });
       log.error({ evaluatedAt: t.toISOString(), err: (err as Error).message }, 'scoring pass failed');
       throw err;
+    }
+  }
+
+  // After the pass, once its warnings are out: the day's spot-check and concentration signals, for the
+  // day's later passes to read rather than compute (day-signals.ts). A failure costs only speed: the
+  // next pass computes them inline and stages again.
+  async function stageAfter(t: Date): Promise<void> {
+    const started = performance.now();
+    try {
+      const { stored, marked } = await stageDaySignals(deps.ch, t);
+      if (stored) log.info({ evaluatedAt: t.toISOString(), seconds: (performance.now() - started) / 1000, marked }, 'day signals staged');
+    } catch (err) {
+      log.warn({ evaluatedAt: t.toISOString(), err: (err as Error).message }, 'staging the day signals failed; the next pass computes them');
     }
   }
 

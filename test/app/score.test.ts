@@ -48,5 +48,10 @@ describe('score service', () => {
     // One opening per cell and level, however many passes ran.
     expect(opened.filter((e) => e.regionLevel === 'county' && e.productCode === 'waterproof_membrane')).toHaveLength(1);
     expect(await count(ch, "SELECT count() FROM warnings WHERE event = 'opened' AND region_level = 'county'")).toBe(1);
+    // After its pass the service staged the day's spot-check and concentration signals for the next
+    // passes; not once per pass: passes of one day with the same data share one stage.
+    const marks = await count(ch, 'SELECT count() FROM day_signals_marks SETTINGS final = 0');
+    expect(marks).toBeGreaterThanOrEqual(1);
+    expect(marks).toBeLessThanOrEqual(2);
   });
 });

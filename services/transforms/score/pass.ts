@@ -7,9 +7,9 @@ import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
 import { historyParams, sealHistory, type History } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
 
-// One scoring pass: seal the complaint and media history, stage the day's spot-check and concentration
-// signals unless staged already, score.sql for every region level at once, then sample record ids
-// for the cells that reach a warning level. The result depends only on the stored data, `t` and the
+// One scoring pass: seal the complaint and media history, score.sql for every region level at once
+// (reading the day's spot-check and concentration signals from their stage if one is trusted,
+// day-signals.ts), then sample record ids for the cells that reach a warning level. The result depends only on the stored data, `t` and the
 // county complaint windows' alarm thresholds.
 
 // Rollups (prefecture, province) are scored only when at least two of their counties have data;
@@ -35,8 +35,8 @@ const samplesSql = sql('samples.sql');
 /**
  * alarmZ: the county complaint thresholds (defaults to qrm's); samples: false skips the sample record
  * ids (calibrate reads none); daySignals: 'inline' computes the day's spot-check and concentration
- * signals within the pass instead of staging them once a day (day-signals.ts), for passes that
- * evaluate each day once. Either gives the same cells.
+ * signals within the pass even when a stage of them exists (day-signals.ts). Either gives the same
+ * cells.
  */
 export type PassOptions = { alarmZ?: AlarmZ; samples?: boolean; daySignals?: DaySignalsMode };
 
