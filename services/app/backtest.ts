@@ -78,11 +78,12 @@ export async function evaluate(
   let open = new Map<string, OpenWarning>();
   const total = Math.floor((o.to.getTime() - o.from.getTime()) / o.stepMs) + 1;
   let events = 0;
-  // Passes that share a UTC day stage its spot-check and concentration signals, as the live service does.
+  // Passes that share a UTC day stage its spot-check and concentration signals, as the live service
+  // does; a daily pass would only look for a stage that is never there.
   const stages = stagesForStep(o.stepMs);
   for (let i = 0; i < total; i++) {
     const t = new Date(o.from.getTime() + i * o.stepMs);
-    const cells = await scorePass(ch, t, { alarmZ: o.alarmZ });
+    const cells = await scorePass(ch, t, { alarmZ: o.alarmZ, daySignals: stages ? 'staged' : 'inline' });
     if (stages) await stageDaySignals(ch, t);
     const result = step(open, cells, t);
     open = result.open;

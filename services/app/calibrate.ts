@@ -45,12 +45,13 @@ export async function calibrate(
   const passes = Math.ceil((end - from) / o.stepMs);
   const weekOf = (pass: number) => Math.floor((pass * o.stepMs) / WEEK_MS);
   const tracks = new Tracks(passes);
-  // Passes that share a UTC day stage its spot-check and concentration signals, as the live service does.
+  // Passes that share a UTC day stage its spot-check and concentration signals, as the live service
+  // does; a daily pass would only look for a stage that is never there.
   const stages = stagesForStep(o.stepMs);
   for (let p = 0; p < passes; p++) {
     const week = weekOf(p);
     const t = new Date(from + p * o.stepMs);
-    const cells = await scorePass(ch, t, { alarmZ: SCAN_ALARM_Z, samples: false });
+    const cells = await scorePass(ch, t, { alarmZ: SCAN_ALARM_Z, samples: false, daySignals: stages ? 'staged' : 'inline' });
     if (stages) await stageDaySignals(ch, t);
     for (const c of cells) {
       const cell = `${c.productCode}|${c.regionCode}`;
