@@ -1,10 +1,10 @@
 -- The parts of a scoring pass that change only with the UTC day of t: the spot-check signal (results
 -- of complete days before t's day) and the complaint concentration (the seven complete days before
 -- it). Merging their exact states was a third of a pass at 100,000 cells, yet the live service
--- computed the same numbers at each of a day's 288 passes. A pass now stages them once per day and
--- per state of their inputs (`inputs`, day-signals-inputs.sql) and reads them while that is
--- unchanged: late data changes it, so it counts at the next pass, and a pass stays a pure function of
--- the stored data and t (docs/scoring.md, Performance).
+-- computed the same numbers at each of a day's 288 passes. The score service now stages them after a
+-- pass, once per day and state of their inputs (`inputs`, day-signals-inputs.sql), and the passes
+-- that follow read them while that is unchanged: late data changes it, so it counts at the next pass,
+-- and a pass stays a pure function of the stored data and t (docs/scoring.md, Performance).
 --
 -- The inputs' state is read from the aggregates themselves: each of the three the day signals merge
 -- gets an `inserts` count, as complaints_daily has (0007), written by its view in the same part as

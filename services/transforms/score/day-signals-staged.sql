@@ -1,4 +1,4 @@
--- The day signals staged for a pass at {t} under {day_inputs}. FINAL: two passes staging at once
+-- The day signals staged for a pass at {t} under {day_inputs}. FINAL: two processes staging at once
 -- write a cell's row twice.
 SELECT key, product_code, cell, counties, n90, f90, n365, f365, p0, p90, p365,
     repeat_enterprises, rebound, below_target, z, top_enterprise, top_n, callers7

@@ -1,10 +1,9 @@
 -- The signals of a pass at {t} that change only with t's UTC day: the spot checks of complete days
 -- before it and the complaint concentration of the seven complete days before it, one row per cell
 -- with either (a cell without one has its zeros), in day_signals' columns; `inputs` is the
--- fingerprint they are staged under ({inputs}, day-signals-inputs.sql). Staged once a day by
--- day-signals-store.sql, or read inline by a pass that evaluates each day once (day-signals.ts).
+-- fingerprint they are staged under ({inputs}, day-signals-inputs.sql). Staged after a pass by
+-- day-signals-store.sql, or computed inline by a pass that finds no trusted stage (day-signals.ts).
 WITH
-    toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
     toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day,
 -- Concentration: when one enterprise is named by most of the week's callers, the signal is more
 -- telling than the same count spread over many (x1.25). Callers, not tickets: one person phoning
@@ -23,7 +22,7 @@ concentration AS (
         ARRAY JOIN [region_code, substring(region_code, 1, 4), substring(region_code, 1, 2)] AS cell
         -- Seven whole days before t's day: the table is by UTC day, and t's own day would hold calls
         -- made after t (a backtest would see the future; a re-run later would differ).
-        WHERE day >= toDate(t_h, 'UTC') - 7 AND day < toDate(t_h, 'UTC')
+        WHERE day >= t_day - 7 AND day < t_day
         GROUP BY key, cityHash64(enterprise_credit_code)
     )
     GROUP BY key

@@ -9,8 +9,8 @@ import { levelFor, type Level } from './levels.ts';
 
 // One scoring pass: seal the complaint and media history, score.sql for every region level at once
 // (reading the day's spot-check and concentration signals from their stage if one is trusted,
-// day-signals.ts), then sample record ids for the cells that reach a warning level. The result depends only on the stored data, `t` and the
-// county complaint windows' alarm thresholds.
+// day-signals.ts), then sample record ids for the cells that reach a warning level. The result
+// depends only on the stored data, `t` and the county complaint windows' alarm thresholds.
 
 // Rollups (prefecture, province) are scored only when at least two of their counties have data;
 // otherwise they would repeat their one county.

@@ -21,7 +21,6 @@
 
 WITH
     toStartOfHour({t:DateTime64(3, 'UTC')}) AS t_h,
-    toDate({t:DateTime64(3, 'UTC')}, 'UTC') AS t_day,
     toDate(t_h, 'Asia/Shanghai') AS b_day,
     -- History day k = dateDiff('day', day, b_day) - 1 is read by c_series when k = 7, 14 <= k <= 195
     -- or k >= 350.
