@@ -8,8 +8,7 @@ import { phoneHasher } from '../transforms/normalize/pii.ts';
 import { RowBuffer } from '../transforms/normalize/row-buffer.ts';
 import { chTimeMs, columns, lineBuilder, tables } from '../transforms/normalize/rows.ts';
 import type { AlarmZ } from '../transforms/score/alarm.ts';
-import { stageDaySignals, stagesForStep } from '../transforms/score/day-signals.ts';
-import { scorePass } from '../transforms/score/pass.ts';
+import { seriesPass } from '../transforms/score/pass.ts';
 import { step, type OpenWarning, type WarningEvent } from '../transforms/warnings/state.ts';
 import type { Feed } from '../../schemas/feeds/v1/index.ts';
 
@@ -78,13 +77,9 @@ export async function evaluate(
   let open = new Map<string, OpenWarning>();
   const total = Math.floor((o.to.getTime() - o.from.getTime()) / o.stepMs) + 1;
   let events = 0;
-  // Passes that share a UTC day stage its spot-check and concentration signals, as the live service
-  // does; a daily pass would only look for a stage that is never there.
-  const stages = stagesForStep(o.stepMs);
   for (let i = 0; i < total; i++) {
     const t = new Date(o.from.getTime() + i * o.stepMs);
-    const cells = await scorePass(ch, t, { alarmZ: o.alarmZ, daySignals: stages ? 'staged' : 'inline' });
-    if (stages) await stageDaySignals(ch, t);
+    const cells = await seriesPass(ch, t, o.stepMs, { alarmZ: o.alarmZ });
     const result = step(open, cells, t);
     open = result.open;
     events += result.events.length;

@@ -2,8 +2,7 @@ import type { ClickHouse } from '../clients/clickhouse.ts';
 import { formatAlarmZ, type AlarmZ } from '../transforms/score/alarm.ts';
 import { confirmedWeeks, count, SCAN_ALARM_Z, suggest, Tracks, WEEK_MS } from '../transforms/score/calibrate.ts';
 import { activeCountyCells, confirmedWarnings } from '../transforms/score/calibrate-queries.ts';
-import { stageDaySignals, stagesForStep } from '../transforms/score/day-signals.ts';
-import { scorePass } from '../transforms/score/pass.ts';
+import { seriesPass } from '../transforms/score/pass.ts';
 
 // `qrm calibrate`: scoring passes over whole weeks of stored data, each seeing only what was known at
 // its time (as a backtest does), then how often county cells would warn at the current thresholds
@@ -45,15 +44,9 @@ export async function calibrate(
   const passes = Math.ceil((end - from) / o.stepMs);
   const weekOf = (pass: number) => Math.floor((pass * o.stepMs) / WEEK_MS);
   const tracks = new Tracks(passes);
-  // Passes that share a UTC day stage its spot-check and concentration signals, as the live service
-  // does; a daily pass would only look for a stage that is never there.
-  const stages = stagesForStep(o.stepMs);
   for (let p = 0; p < passes; p++) {
     const week = weekOf(p);
-    const t = new Date(from + p * o.stepMs);
-    const cells = await scorePass(ch, t, { alarmZ: SCAN_ALARM_Z, samples: false, daySignals: stages ? 'staged' : 'inline' });
-    if (stages) await stageDaySignals(ch, t);
-    for (const c of cells) {
+    for (const c of await seriesPass(ch, new Date(from + p * o.stepMs), o.stepMs, { alarmZ: SCAN_ALARM_Z, samples: false })) {
       const cell = `${c.productCode}|${c.regionCode}`;
       // A left-out week stays blank in the cell's track: no warning opens or stays open in it.
       const s = c.regionLevel === 'county' && !leftOut[week]!.has(cell) ? c.evidence.signals.find((x) => x.source === 'complaints') : undefined;

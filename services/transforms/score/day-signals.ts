@@ -21,7 +21,7 @@ import { chTime } from '../normalize/rows.ts';
 // read with FINAL. A mark is trusted only while its stage holds every cell it counted.
 //
 // Passes a day or more apart (a daily backtest, `qrm calibrate`) would stage each day and read it
-// once, so they do not stage.
+// once, so they do not stage (pass.ts, seriesPass).
 
 const sql = (name: string) => sqlFile(import.meta.url, name);
 const signalsSql = sql('day-signals.sql');
@@ -35,11 +35,6 @@ const code = BigInt(`0x${createHash('sha256').update(signalsSql).update(storeSql
 
 /** staged: read the day's stage if a trusted one exists, else compute inline; inline: always compute the day signals within the pass. */
 export type DaySignalsMode = 'staged' | 'inline';
-
-/** Whether passes `stepMs` apart share UTC days, so that staging after a pass pays (day-signals.ts). */
-export function stagesForStep(stepMs: number): boolean {
-  return stepMs < 86_400_000;
-}
 
 /** `statement` with its day signals placeholder replaced by `select`. */
 const withSignals = (statement: string, select: string) => statement.replaceAll('{{day_signals}}', () => select);

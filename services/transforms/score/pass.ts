@@ -2,7 +2,7 @@ import type { ClickHouse } from '../../clients/clickhouse.ts';
 import { render, sqlFile } from '../../sinks/clickhouse/sql.ts';
 import { chTime } from '../normalize/rows.ts';
 import { alarmParams, DEFAULT_ALARM_Z, type AlarmZ } from './alarm.ts';
-import { daySignalsFor, type DaySignalsMode } from './day-signals.ts';
+import { daySignalsFor, stageDaySignals, type DaySignalsMode } from './day-signals.ts';
 import { buildEvidence, type Evidence, type ScoreRow } from './evidence.ts';
 import { historyParams, sealHistory, type History } from './history.ts';
 import { levelFor, type Level } from './levels.ts';
@@ -42,6 +42,18 @@ export type PassOptions = { alarmZ?: AlarmZ; samples?: boolean; daySignals?: Day
 
 export async function scorePass(ch: ClickHouse, t: Date, options: PassOptions = {}): Promise<ScoredCell[]> {
   return scoreWithHistory(ch, t, await sealHistory(ch, t), options);
+}
+
+/**
+ * A pass of a series `stepMs` apart (a backtest, `qrm calibrate`). Passes that share a UTC day stage
+ * its spot-check and concentration signals after them, as the score service does; a daily pass would
+ * only look for a stage that is never there, so it computes them inline.
+ */
+export async function seriesPass(ch: ClickHouse, t: Date, stepMs: number, options: Omit<PassOptions, 'daySignals'> = {}): Promise<ScoredCell[]> {
+  const stages = stepMs < 86_400_000;
+  const cells = await scorePass(ch, t, { ...options, daySignals: stages ? 'staged' : 'inline' });
+  if (stages) await stageDaySignals(ch, t);
+  return cells;
 }
 
 /** The pass with its history days as given: sealed ones read as numbers, stale ones merged from states. */
