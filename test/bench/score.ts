@@ -595,28 +595,21 @@ type PassRun = {
 };
 
 /**
- * Which statement of a pass a request is: a stale-days query (history), a seal, the day signals'
- * fingerprint (day inputs: whether a stage can be read), score.sql (the one with c_obs) or samples.sql.
+ * Which query of a pass a request is: a stale-days query (history), the day signals' fingerprint (day
+ * inputs: whether a stage can be read), score.sql (the one with c_obs) or samples.sql.
  */
 function labelOf(query: string): string {
   if (/\bc_obs\b/.test(query)) return 'score';
   if (/\bday_signals_marks\b/.test(query)) return 'day inputs';
-  if (/^\s*INSERT INTO|\nINSERT INTO/.test(query)) return 'seal';
   return /\b(complaints|media)_seals\b/.test(query) ? 'history' : 'samples';
 }
 
 /**
- * The client with each query timed from the request until its JSON is parsed, and each command until
- * it returns, which is what scorePass waits for; scorePass itself is used unchanged.
+ * The client with each query timed from the request until its JSON is parsed, which is what
+ * scorePass waits for; scorePass itself is used unchanged.
  */
 function timedClient(ch: ClickHouse, record: (t: QueryTiming) => void): ClickHouse {
   const client = ch.client;
-  const command = (async (params: Parameters<typeof client.command>[0]) => {
-    const t0 = performance.now();
-    const out = await client.command(params);
-    record({ query: labelOf(params.query), seconds: seconds(t0) });
-    return out;
-  }) as typeof client.command;
   const query = (async (params: Parameters<typeof client.query>[0]) => {
     const t0 = performance.now();
     const rs = await client.query(params);
@@ -629,8 +622,7 @@ function timedClient(ch: ClickHouse, record: (t: QueryTiming) => void): ClickHou
       },
     });
   }) as typeof client.query;
-  const timed: Record<string | symbol, unknown> = { query, command };
-  return { ...ch, client: new Proxy(client, { get: (target, prop, receiver) => timed[prop] ?? Reflect.get(target, prop, receiver) }) };
+  return { ...ch, client: new Proxy(client, { get: (target, prop, receiver) => (prop === 'query' ? query : Reflect.get(target, prop, receiver)) }) };
 }
 
 async function timePasses(ch: ClickHouse, db: string, runs: number, gapSeconds: number): Promise<{ runs: PassRun[]; peakRssMB: number | undefined }> {
@@ -688,16 +680,12 @@ type CteTiming = {
   reads: string[];
 };
 
-/**
- * A statement's WITH clause (from the line starting with WITH, so an INSERT's head is left out) up to
- * its final SELECT (the last line starting with SELECT), and its CTEs in order with the CTEs each one reads.
- */
+/** A statement up to its final SELECT (the last line starting with SELECT), and its CTEs in order with the CTEs each one reads. */
 export function splitScoreSql(sql: string): { prefix: string; ctes: { name: string; reads: string[] }[] } {
   const lines = sql.split('\n');
-  const first = lines.findIndex((l) => l.startsWith('WITH'));
   const last = lines.findLastIndex((l) => l.startsWith('SELECT'));
-  if (first < 0 || last < first) throw new Error('no WITH and final SELECT at the start of a line');
-  const prefix = lines.slice(first, last).join('\n');
+  if (last < 0) throw new Error('no final SELECT at the start of a line');
+  const prefix = lines.slice(0, last).join('\n');
   // Comments and string literals out, so a word in either is not taken for a reference.
   const code = prefix.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''");
   const starts = [...code.matchAll(/^([a-z_][a-z0-9_]*) AS \(/gm)].map((m) => ({ name: m[1]!, at: m.index }));
