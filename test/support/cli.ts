@@ -7,10 +7,17 @@ export const qrmBin = fileURLToPath(new URL('../../bin/qrm.js', import.meta.url)
 
 export type Result = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
+/**
+ * A clean environment for a qrm process a test starts, plus `env`: no configuration leaks in from the
+ * developer's shell. TMPDIR: the run's own temporary directory (global-setup.ts), removed after it.
+ */
+export function childEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', QRM_KAFKA_DEV_FILE: '/nonexistent', ...env };
+}
+
 export function qrm(args: string[], env: Record<string, string>): ChildProcess & { result: Promise<Result> } {
   const child = spawn(process.execPath, [qrmBin, ...args], {
-    // TMPDIR: the run's own temporary directory (global-setup.ts), removed after it.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', QRM_KAFKA_DEV_FILE: '/nonexistent', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

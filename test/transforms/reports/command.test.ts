@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { insertRows } from '../../../services/sinks/clickhouse/insert.ts';
 import { chTime } from '../../../services/transforms/normalize/rows.ts';
 import { openClickHouse, tempDir, testConfig } from '../../support/app.ts';
+import { childEnv } from '../../support/cli.ts';
 import { spotCheck } from '../../support/rows.ts';
 import { checkXml } from './xml.ts';
 
@@ -19,7 +20,7 @@ const script = fileURLToPath(new URL('./run-report.ts', import.meta.url));
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: fileURLToPath(new URL('../../../', import.meta.url)),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', QRM_DATA_DIR: dataDir, QRM_KAFKA_DEV_FILE: '/nonexistent', LOG_LEVEL: 'silent' },
+    env: childEnv({ QRM_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
