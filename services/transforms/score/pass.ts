@@ -63,12 +63,7 @@ export async function scoreWithHistory(
   history: History,
   { alarmZ = DEFAULT_ALARM_Z, samples: withSamples = true, daySignals = 'staged' }: PassOptions = {},
 ): Promise<ScoredCell[]> {
-  const pass = await daySignalsFor(ch, t, scoreSql, daySignals);
-  const rs = await ch.client.query({
-    query: render(pass.sql, ch.database),
-    query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ), ...pass.params },
-    format: 'JSONEachRow',
-  });
+  const rs = await ch.client.query({ ...(await passQuery(ch, t, history, { alarmZ, daySignals })), format: 'JSONEachRow' });
   const rows = (await rs.json()) as (ScoreRow & { region_level: RegionLevel })[];
   const samples = withSamples ? await sampleIds(ch, t, rows.filter((r) => levelFor(r.score) !== undefined)) : new Map<string, Record<string, string[]>>();
   return rows.map((r) => ({
@@ -82,6 +77,20 @@ export async function scoreWithHistory(
     mediaZ: round(r.media_z),
     evidence: buildEvidence(r, samples.get(`${r.product_code}|${r.region_code}`) ?? {}),
   }));
+}
+
+/** score.sql as a pass at `t` runs it: the statement and its query parameters. */
+export async function passQuery(
+  ch: ClickHouse,
+  t: Date,
+  history: History,
+  { alarmZ = DEFAULT_ALARM_Z, daySignals = 'staged' }: Pick<PassOptions, 'alarmZ' | 'daySignals'> = {},
+): Promise<{ query: string; query_params: Record<string, unknown> }> {
+  const pass = await daySignalsFor(ch, t, scoreSql, daySignals);
+  return {
+    query: render(pass.sql, ch.database),
+    query_params: { t: chTime(t.getTime()), ...historyParams(history), ...alarmParams(alarmZ), ...pass.params },
+  };
 }
 
 async function sampleIds(ch: ClickHouse, t: Date, rows: ScoreRow[]): Promise<Map<string, Record<string, string[]>>> {

@@ -138,13 +138,11 @@ windows AS (
     SELECT key, product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min, w.6 AS floor_phi,
         season, toUInt64(0) AS exposure_reach, o1, o7, o28, n7
     FROM (
-        SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
-            if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
-            if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
+        SELECT *,
             -- A seasonal factor needs the whole year-ago span (weeks 51 to 66 back): in a cell whose
             -- complaints began later, the weeks before its first complaint would read as quiet weeks
             -- and the factor would double the baseline.
-            arraySum(arraySlice(weeks, 52, 15)) >= 10 AND s.oldest_k >= 455 AS has_year,
+            arraySum(arraySlice(weeks, 52, 15)) >= 10 AND oldest_k >= 455 AS has_year,
             -- Five weeks around the same week last year against five times the mean of the eleven
             -- weeks before them, both plus 10 weighted voices: the added voices shrink the ratio
             -- towards 1 when counts are small, where a few quiet weeks by chance would otherwise
@@ -170,7 +168,14 @@ windows AS (
             arrayMap(y -> y - m26 <= 2.58 * sqrt(3 * greatest(m26, 2)), ref26) AS kept26,
             arraySum(arrayMap((y, k) -> k * y, ref26, kept26)) / greatest(arraySum(kept26), 1) AS mk26,
             arraySum(arrayMap((y, k) -> k * pow(y - mk26, 2), ref26, kept26)) / greatest(arraySum(kept26) - 1, 1) / greatest(mk26, 2) AS phi_week
-        FROM c_series AS s RIGHT JOIN c_obs AS o USING (key)
+        -- weeks and same_weekday as columns, for the reason given at first_estimate below
+        FROM (
+            SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
+                if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
+                if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
+                s.oldest_k AS oldest_k
+            FROM c_series AS s RIGHT JOIN c_obs AS o USING (key)
+        )
     )
     ARRAY JOIN [
         (1, toFloat64(o1), arraySlice(same_weekday, 2, 8), 1.0, 5.0, 3.0),
@@ -191,7 +196,12 @@ windows AS (
 -- (2.58/s)^2 before the final mean and dispersion. Exceedance uses Farrington's 2/3-power transform,
 -- under which an overdispersed count is close to normal:
 -- z = (O^(2/3) - mu^(2/3)) / ((2/3) sqrt(phi) mu^(1/6)).
-stats AS (
+--
+-- The steps are four CTEs, not one list of aliases: ClickHouse copies an alias's expression wherever
+-- the alias is used, so in one SELECT each step repeated every step before it. The statement's query
+-- tree was 8 MB (EXPLAIN QUERY TREE; 0.6 MB as CTEs), and analysing it cost a 60-cell pass a quarter
+-- of its time (docs/scoring.md, Performance).
+first_estimate AS (
     SELECT *,
         -- For complaints the first estimate is the median, with a dispersion from the median absolute
         -- deviation (at least 3), not the mean and spread of the reference values: an earlier
@@ -200,13 +210,21 @@ stats AS (
         -- (Medians by sorting: arrayReduce with an aggregate function per row costs a second a pass.)
         length(ys) AS n_ref,
         arraySort(ys) AS ys_sorted,
-        if(source = 'complaints', (ys_sorted[intDiv(n_ref + 1, 2)] + ys_sorted[intDiv(n_ref + 2, 2)]) / 2, arrayAvg(ys)) AS m0,
+        if(source = 'complaints', (ys_sorted[intDiv(n_ref + 1, 2)] + ys_sorted[intDiv(n_ref + 2, 2)]) / 2, arrayAvg(ys)) AS m0
+    FROM windows
+),
+weights AS (
+    SELECT *,
         arraySort(arrayMap(y -> abs(y - m0), ys)) AS dev_sorted,
         if(source = 'complaints',
             greatest(3, pow(1.4826 * (dev_sorted[intDiv(n_ref + 1, 2)] + dev_sorted[intDiv(n_ref + 2, 2)]) / 2, 2) / greatest(m0, floor_mu)),
             greatest(1, arrayAvg(arrayMap(y -> pow(y - m0, 2), ys)) * n_ref / greatest(n_ref - 1, 1) / greatest(m0, floor_mu))) AS phi0,
         sqrt(phi0 * greatest(m0, floor_mu)) AS sd0,
-        arrayMap(y -> if(y - m0 > 2.58 * sd0, pow(2.58 * sd0 / (y - m0), 2), 1), ys) AS ws,
+        arrayMap(y -> if(y - m0 > 2.58 * sd0, pow(2.58 * sd0 / (y - m0), 2), 1), ys) AS ws
+    FROM first_estimate
+),
+baseline AS (
+    SELECT *,
         arraySum(arrayMap((y, wt) -> y * wt, ys, ws)) / arraySum(ws) AS mu_ref,
         greatest(mu_ref * season, floor_mu) AS mu,
         -- At least floor_phi (3, or the half-year weekly dispersion for 28 days): the point estimates
@@ -214,7 +232,11 @@ stats AS (
         -- overlapping 28-day spans) and severity weights alone make weighted voices about 1.5 times
         -- Poisson. With 1, quiet simulated series warned in about 5 % of weeks instead of 1 %
         -- (test/eval, docs/scoring.md).
-        greatest(floor_phi, arraySum(arrayMap((y, wt) -> wt * pow(y - mu_ref, 2), ys, ws)) / (greatest(mu_ref, floor_mu) * greatest(arraySum(ws) - 1, 1))) AS phi,
+        greatest(floor_phi, arraySum(arrayMap((y, wt) -> wt * pow(y - mu_ref, 2), ys, ws)) / (greatest(mu_ref, floor_mu) * greatest(arraySum(ws) - 1, 1))) AS phi
+    FROM weights
+),
+stats AS (
+    SELECT *,
         if(o >= o_min, (pow(o, 2 / 3) - pow(mu, 2 / 3)) / ((2 / 3) * sqrt(phi) * pow(mu, 1 / 6)), 0) AS z_stat,
         -- An investigative exposé by a large outlet is enough on its own (feeds-v1: exposure = true).
         multiIf(source != 'media', 0, exposure_reach >= 1000000, 7.6, exposure_reach >= 100000, 5.6, exposure_reach >= 10000, 3.6, 0) AS z_expose,
@@ -229,7 +251,7 @@ stats AS (
         if(source = 'complaints' AND length(cell) = 6,
             multiIf(window_days = 7, {alarm_z_7d:Float64}, window_days = 28, {alarm_z_28d:Float64}, {alarm_z_1d:Float64}), 3.5) AS alarm_z,
         z * 3.5 / alarm_z AS z_level
-    FROM windows
+    FROM baseline
 ),
 -- Each cell's strongest window per source, measured against its threshold. On a tie (an exposé sets
 -- both media windows) the shorter window is reported, so the evidence is the same on every run.
