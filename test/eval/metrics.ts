@@ -84,7 +84,8 @@ export function weeklyFpr(series: readonly Series[], warnings: ReadonlyMap<strin
 export function weeklyAlarmFpr(series: readonly Series[], warnings: ReadonlyMap<string, WarningEvent[]>, from: number, to: number, afterMs: number): Rate {
   return outbreakFreeWeeks(series, from, to, afterMs, (s) => {
     const spans = openSpans(warnings.get(cellOf(s)) ?? []);
-    return (w0, w1) => spans.some(([a, b]) => a < w1 && b >= w0);
+    // Resolved at the week's first pass (b = w0): the warning was open only before the week.
+    return (w0, w1) => spans.some(([a, b]) => a < w1 && b > w0);
   });
 }
 
