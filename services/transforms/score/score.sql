@@ -127,13 +127,23 @@ m_series AS (
     INNER JOIN m_coverage AS c USING (key)
     WHERE weeks[1] > 0 AND counties >= if(length(cell) = 6, 1, 2)
 ),
+-- Each cell with complaints in the observed windows, with its history. A cell whose complaints all
+-- fall after its last complete Beijing day has no history yet: zeros, as for any quiet week. The
+-- history arrays are columns here, not aliases in `windows`, which reads them many times (ClickHouse
+-- copies an alias's expression at every use; see first_estimate).
+c_cells AS (
+    SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
+        if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
+        if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
+        s.oldest_k AS oldest_k
+    FROM c_series AS s RIGHT JOIN c_obs AS o USING (key)
+),
 -- Reference windows for each observed window, one row per (cell, source, window): the same weekday
 -- over eight weeks for one day, twelve earlier weeks for seven days, ten overlapping 28-day spans for
 -- 28 days (media: the 28 previous days, and twelve earlier weeks). A guard band leaves out the weeks
 -- just before the observed window, so an outbreak's own start does not raise its baseline. The yearly
 -- factor compares the same weeks last year with the weeks before them (1 when there is too little
--- history). A cell whose complaints all fall after its last complete Beijing day has no history yet:
--- zeros, as for any quiet week.
+-- history).
 windows AS (
     SELECT key, product_code, cell, 'complaints' AS source, counties, w.1 AS window_days, w.2 AS o, w.3 AS ys, w.4 AS floor_mu, w.5 AS o_min, w.6 AS floor_phi,
         season, toUInt64(0) AS exposure_reach, o1, o7, o28, n7
@@ -168,14 +178,7 @@ windows AS (
             arrayMap(y -> y - m26 <= 2.58 * sqrt(3 * greatest(m26, 2)), ref26) AS kept26,
             arraySum(arrayMap((y, k) -> k * y, ref26, kept26)) / greatest(arraySum(kept26), 1) AS mk26,
             arraySum(arrayMap((y, k) -> k * pow(y - mk26, 2), ref26, kept26)) / greatest(arraySum(kept26) - 1, 1) / greatest(mk26, 2) AS phi_week
-        -- weeks and same_weekday as columns, for the reason given at first_estimate below
-        FROM (
-            SELECT key, o.product AS product_code, o.cell_code AS cell, o.o1 AS o1, o.o7 AS o7, o.o28 AS o28, o.n7 AS n7, o.counties AS counties,
-                if(empty(s.weeks), arrayWithConstant(66, 0.), s.weeks) AS weeks,
-                if(empty(s.same_weekday), arrayWithConstant(9, 0.), s.same_weekday) AS same_weekday,
-                s.oldest_k AS oldest_k
-            FROM c_series AS s RIGHT JOIN c_obs AS o USING (key)
-        )
+        FROM c_cells
     )
     ARRAY JOIN [
         (1, toFloat64(o1), arraySlice(same_weekday, 2, 8), 1.0, 5.0, 3.0),
