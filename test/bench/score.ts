@@ -11,11 +11,9 @@ import { counties } from '../../services/domain/regions.ts';
 import { migrate } from '../../services/sinks/clickhouse/migrate.ts';
 import { render } from '../../services/sinks/clickhouse/sql.ts';
 import { createLogger } from '../../services/telemetry/logger.ts';
-import { chTime } from '../../services/transforms/normalize/rows.ts';
-import { alarmParams, DEFAULT_ALARM_Z } from '../../services/transforms/score/alarm.ts';
-import { daySignalsFor, stageDaySignals } from '../../services/transforms/score/day-signals.ts';
-import { historyDaysAt, historyParams, sealHistory } from '../../services/transforms/score/history.ts';
-import { scorePass } from '../../services/transforms/score/pass.ts';
+import { stageDaySignals } from '../../services/transforms/score/day-signals.ts';
+import { historyDaysAt, sealHistory } from '../../services/transforms/score/history.ts';
+import { passQuery, scorePass } from '../../services/transforms/score/pass.ts';
 import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, memoryOf, resetPeakRss, round, sleep } from './lib.ts';
 
 // Scoring-pass benchmark: `npm run bench:score [-- --quick --data DIR ...]` (--help lists options).
@@ -43,7 +41,6 @@ import { cpuSecondsOf, formatTable, machineBusySeconds, machineInfo, median, mem
 // inlines CTEs, so each figure includes everything that CTE reads.
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const scoreSqlFile = join(root, 'services/transforms/score/score.sql');
 const daySignalsSqlFile = join(root, 'services/transforms/score/day-signals.sql');
 const MB = 1_048_576;
 
@@ -698,18 +695,12 @@ export function splitScoreSql(sql: string): { prefix: string; ctes: { name: stri
 }
 
 async function timeCtes(ch: ClickHouse, db: string, runs: number, mode: Exclude<Options['breakdown'], 'none'>): Promise<CteTiming[]> {
-  // The default thresholds, as scorePass's own default, and score.sql reading the day signals as the
-  // timed passes staged them: the pass the benchmark times. day-signals.sql is timed on its own.
-  const staged = await daySignalsFor(withDatabase(ch, db), T_END, readFileSync(scoreSqlFile, 'utf8'), 'staged');
-  const params = {
-    t: chTime(T_END.getTime()),
-    ...historyParams(await historyDaysAt(withDatabase(ch, db), T_END)),
-    ...alarmParams(DEFAULT_ALARM_Z),
-    ...staged.params,
-    inputs: '0',
-  };
+  // score.sql as the timed passes ran it (passQuery: the default thresholds, the day signals read from
+  // the stage they left): the pass the benchmark times. day-signals.sql is timed on its own.
+  const pass = await passQuery(withDatabase(ch, db), T_END, await historyDaysAt(withDatabase(ch, db), T_END));
+  const params = { ...pass.query_params, inputs: '0' };
   const out: CteTiming[] = [];
-  for (const [file, sql] of [['day-signals.sql', readFileSync(daySignalsSqlFile, 'utf8')], ['score.sql', staged.sql]] as const) {
+  for (const [file, sql] of [['day-signals.sql', readFileSync(daySignalsSqlFile, 'utf8')], ['score.sql', pass.query]] as const) {
     out.push(...(await timeFileCtes(ch, db, file, sql, params, runs, mode)));
   }
   return out;
